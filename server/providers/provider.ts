@@ -1,0 +1,58 @@
+/**
+ * The boundary between runs and models. A provider turns one completion request into a stream of
+ * text deltas; runs re-chunk, log and fan them out. Providers never see HTTP or SSE.
+ */
+import type { ErrorCode } from "../../protocol/events.ts";
+
+/** What a completion is for: a workflow stage's detailed analysis or summary, or a chat reply. */
+export type CompletionPurpose = "analysis" | "summary" | "chat";
+
+/** One earlier turn of a conversation. */
+export interface ChatTurn {
+  role: "user" | "assistant";
+  content: string;
+}
+
+/** One completion: semantic inputs; each provider builds its own prompt from them. */
+export interface CompletionRequest {
+  purpose: CompletionPurpose;
+  /** Workflow stage (`initial`, `extraction`, `diagnosis`, `plan`) or `reply` for chat. */
+  stage: string;
+  caseId?: string;
+  /** Chat: earlier turns, then the new user message last. Empty for workflow stages. */
+  history: ChatTurn[];
+  /** Summary: the analysis text this stage just produced. */
+  analysis?: string;
+  /** Aborting it must stop the upstream call at once. */
+  signal: AbortSignal;
+}
+
+/** A piece of model output: `reasoning` (thinking deltas) or `answer` text. */
+export interface ProviderDelta {
+  channel: "reasoning" | "answer";
+  text: string;
+}
+
+/** How the model finished when it did not fail. */
+export type ProviderFinish = "stop" | "length";
+
+/** A model backend. */
+export interface LlmProvider {
+  readonly name: "scripted" | "openai";
+  /** Yields deltas as the model produces them and returns how it finished; throws ProviderError. */
+  stream(request: CompletionRequest): AsyncGenerator<ProviderDelta, ProviderFinish, void>;
+}
+
+/** Upstream failure codes a provider may raise. */
+export type ProviderErrorCode = Extract<
+  ErrorCode,
+  "upstream_unavailable" | "upstream_timeout" | "upstream_error" | "rate_limited"
+>;
+
+/** A sanitized provider failure: a code only, never upstream text, URLs, keys or stacks. */
+export class ProviderError extends Error {
+  override name = "ProviderError";
+  constructor(readonly code: ProviderErrorCode, options?: { cause?: unknown }) {
+    super(code, options);
+  }
+}
