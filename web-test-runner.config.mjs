@@ -22,6 +22,8 @@ const denoServerPlugin = {
   },
 };
 
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding"]);
+
 /** Proxies `/api/*` to the Deno server without buffering, so SSE streams and a browser disconnect reaches it. */
 function apiProxy(context, next) {
   if (!context.url.startsWith("/api/")) return next();
@@ -31,7 +33,9 @@ function apiProxy(context, next) {
       headers: { ...context.headers, host: new URL(server.origin).host },
     }, (response) => {
       context.status = response.statusCode;
-      for (const [name, value] of Object.entries(response.headers)) context.set(name, value);
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (!HOP_BY_HOP.has(name)) context.set(name, value);
+      }
       context.body = response;
       resolve();
     });
@@ -39,7 +43,8 @@ function apiProxy(context, next) {
       if (!context.headerSent) context.status = 502;
       resolve();
     });
-    context.req.on("close", () => upstream.destroy());
+    // The response's close (not the request's, which fires once the body is read) marks a browser disconnect.
+    context.res.on("close", () => upstream.destroy());
     context.req.pipe(upstream);
   });
 }

@@ -31,6 +31,7 @@ export interface SseDecoder {
 }
 
 // A CRLF inside one chunk is matched whole; one split across chunks is handled by `skipLf`.
+// Shared by all decoders: `lastIndex` is only used within one synchronous scan.
 const LINE_END = /\r\n?|\n/g;
 const DIGITS = /^[0-9]+$/;
 

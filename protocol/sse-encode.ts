@@ -19,14 +19,16 @@ export function encodeEvent(event: StreamEvent): string {
   const data = JSON.stringify(event);
   if (event.type === "heartbeat" || event.seq === 0) return `data: ${data}\n\n`;
   const id = formatCursor(event.runId, event.seq);
-  if (FORBIDDEN.test(id)) throw new SseEncodeError(`Id contains CR, LF or NUL: ${JSON.stringify(id)}`);
+  if (FORBIDDEN.test(id)) {
+    throw new SseEncodeError(`Id contains CR, LF or NUL: ${JSON.stringify(id)}`);
+  }
   return `id: ${id}\ndata: ${data}\n\n`;
 }
 
 /** Encodes the reconnection-time line the stream starts with. */
 export function encodeRetry(ms: number): string {
   if (!Number.isSafeInteger(ms) || ms < 0) {
-    throw new SseEncodeError(`Retry must be a non-negative integer: ${JSON.stringify(ms)}`);
+    throw new SseEncodeError(`Retry must be a non-negative integer: ${ms}`);
   }
   return `retry: ${ms}\n\n`;
 }

@@ -146,6 +146,10 @@ Deno.test("decoder does not dispatch an event with an empty data buffer", () => 
 });
 
 Deno.test("decoder updates the last event id from an event without data", () => {
+  assertDecodes("id: 5\n\n", [], { lastEventId: "5" });
+});
+
+Deno.test("decoder puts the id of an event without data on the next message", () => {
   assertDecodes("id: 5\n\ndata: a\n\n", [{ data: "a", id: "5" }], { lastEventId: "5" });
 });
 
@@ -207,12 +211,17 @@ Deno.test("decoder reads string chunks like bytes", () => {
   deepEqual(bytewise.messages, [{ data: "a\u2028\n😀", id: "1" }]);
 });
 
+Deno.test("decoder turns a byte sequence cut short by a string chunk into U+FFFD", () => {
+  const { messages } = decodeChunks([bytes("data: a", [0xe2, 0x82]), "b\n\n"]);
+  deepEqual(messages, [{ data: "a\uFFFDb" }]);
+});
+
 Deno.test("decoder reads a new stream after end, keeping the cursor and retry", () => {
   const decoder = createSseDecoder();
   deepEqual(decoder.push("retry: 300\nid: 7\ndata: a\n\nid: 8\ndata: partial\r"), [
     { data: "a", retry: 300, id: "7" },
   ]);
   deepEqual(decoder.end(), []);
-  deepEqual(decoder.push("\uFEFF\ndata: b\n\n"), [{ data: "b", id: "7" }]);
+  deepEqual(decoder.push("\uFEFFdata: b\n\n"), [{ data: "b", id: "7" }]);
   deepEqual([decoder.lastEventId, decoder.reconnectionTime], ["7", 300]);
 });

@@ -41,6 +41,8 @@ export interface ChatMessage {
   runId?: string;
   /** Workflow summaries carry their stage title. */
   title?: string;
+  /** The reasoning that led to an assistant reply, when the model emitted any. */
+  reasoning?: string;
 }
 
 /** A run or connection error, as shown to the clinician. */

@@ -1,0 +1,103 @@
+// Browser suite: tests/browser/**/*.test.ts in Debian's headless Chromium, with `/api/*` proxied (as a stream, same
+// origin) to a real Deno server started for the run.
+import { esbuildPlugin } from "@web/dev-server-esbuild";
+import { chromeLauncher } from "@web/test-runner-chrome";
+import { defaultReporter } from "@web/test-runner";
+import { request } from "node:http";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { startDenoServer } from "./scripts/deno-server.mjs";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+let server;
+
+/** Starts the Deno server with the dev server and stops it with it. */
+const denoServerPlugin = {
+  name: "deno-server",
+  async serverStart() {
+    server = await startDenoServer({ log: (text) => process.env.SERVER_LOG && process.stderr.write(text) });
+  },
+  async serverStop() {
+    await server?.stop();
+  },
+};
+
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding"]);
+
+/** Proxies `/api/*` to the Deno server without buffering, so SSE streams and a browser disconnect reaches it. */
+function apiProxy(context, next) {
+  if (!context.url.startsWith("/api/")) return next();
+  return new Promise((resolve) => {
+    const upstream = request(`${server.origin}${context.url}`, {
+      method: context.method,
+      headers: { ...context.headers, host: new URL(server.origin).host },
+    }, (response) => {
+      context.status = response.statusCode;
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (!HOP_BY_HOP.has(name)) context.set(name, value);
+      }
+      context.body = response;
+      response.on("close", () => { if (!response.complete) context.res.destroy(); });
+      resolve();
+    });
+    upstream.on("error", () => {
+      if (!context.headerSent) context.status = 502;
+      resolve();
+    });
+    context.res.on("close", () => upstream.destroy());
+    context.req.pipe(upstream);
+  });
+}
+
+/** Writes pass/fail counts for scripts/test.mjs, which adds up every suite. */
+function countingReporter(file) {
+  const count = (suite, totals) => {
+    for (const test of suite?.tests ?? []) {
+      if (test.skipped) continue;
+      test.passed ? totals.passed++ : totals.failed++;
+    }
+    for (const child of suite?.suites ?? []) count(child, totals);
+  };
+  return {
+    onTestRunFinished({ sessions }) {
+      const totals = { passed: 0, failed: 0 };
+      for (const session of sessions) {
+        const before = totals.passed + totals.failed;
+        count(session.testResults, totals);
+        if (!session.passed && totals.passed + totals.failed === before) totals.failed++;
+        else if (!session.passed && session.errors?.length) totals.failed++;
+      }
+      mkdirSync(`${root}.test-results`, { recursive: true });
+      writeFileSync(file, JSON.stringify(totals));
+    },
+  };
+}
+
+export default {
+  rootDir: root,
+  files: ["tests/browser/**/*.test.ts"],
+  nodeResolve: { exportConditions: ["production"] },
+  concurrency: 1,
+  testsFinishTimeout: 180_000,
+  testFramework: { config: { timeout: 20_000 } },
+  plugins: [esbuildPlugin({ ts: true, target: "es2022", tsconfig: `${root}tsconfig.json` }), denoServerPlugin],
+  middleware: [apiProxy],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH || "/usr/bin/chromium",
+        headless: true,
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-dev-shm-usage",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
+      },
+    }),
+  ],
+  reporters: [defaultReporter(), countingReporter(`${root}.test-results/wtr.json`)],
+};

@@ -1,0 +1,194 @@
+// Prints the figures of bench/results/*.json as markdown tables, for RESULTS.md.
+//
+//   node bench/report.mjs [--quick]
+import { existsSync, readFileSync } from "node:fs";
+import { root } from "./lib/proc.mjs";
+import { round } from "./lib/stats.mjs";
+
+const quick = process.argv.includes("--quick");
+
+/** The results of a part; `bundle` has no quick variant. */
+function load(part) {
+  const file = `${root}bench/results/${part}${quick && part !== "bundle" ? "-quick" : ""}.json`;
+  return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
+}
+
+function table(header, rows) {
+  const line = (cells) => `| ${cells.map((c) => String(c ?? "")).join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+const fmt = (value) => (typeof value === "number" ? round(value) : value);
+const ratio = (a, b) => (typeof a === "number" && typeof b === "number" && b ? round(a / b) : "");
+const out = [];
+
+const server = load("server-load");
+if (server) {
+  out.push(`### Server load (${server.at})`);
+  for (const s of server.scenarios) {
+    const { real, floor } = s;
+    out.push(
+      `\n**${s.title}**${
+        s.rate ? ` — ${s.charsPerSec} chars/s, ${s.chunksPerStream} chunks per stream` : ""
+      }\n`,
+    );
+    const rows = [
+      ["delivered / expected", (r) => `${r.delivered} / ${r.expected}`],
+      ["completed streams", (r) => `${r.completed} / ${r.streams}`],
+      ["errors", (r) => r.errors],
+      [
+        "first event after request p50 / p99 ms",
+        (r) => `${fmt(r.firstEventMs.p50)} / ${fmt(r.firstEventMs.p99)}`,
+      ],
+      ["chunk latency p50 ms", (r) => r.latencyMs.p50],
+      ["chunk latency p99 ms", (r) => r.latencyMs.p99],
+      ["chunk latency max ms", (r) => r.latencyMs.max],
+      ["stretch p50 / max", (r) => `${fmt(r.stretch.p50)} / ${fmt(r.stretch.max)}`],
+      ["stretch, one stream alone", (r) => r.stretchAlone],
+      ["chunks/s per stream p50", (r) => r.chunksPerSec.p50],
+      ["server CPU µs / event", (r) => r.cpuPerEventUs],
+      [
+        "server RSS KB / stream (median; peak)",
+        (r) => `${fmt(r.rssPerStreamKB)}; ${fmt(r.rssPeakPerStreamKB)}`,
+      ],
+      ["wire bytes / payload byte", (r) => r.wirePerPayloadByte],
+      ["client CPU ms", (r) => r.clientCpuMs],
+    ];
+    out.push(table(
+      ["measure", "server", "floor", "server ÷ floor"],
+      rows.map(([label, get]) => {
+        const a = real ? get(real) : undefined;
+        const b = get(floor);
+        return [label, fmt(a), fmt(b), ratio(a, b)];
+      }),
+    ));
+    if (s.goals) {
+      out.push("");
+      out.push(
+        table(
+          ["goal", "measured", "met"],
+          s.goals.map((g) => [g.goal, fmt(g.value), g.met ? "yes" : "**no**"]),
+        ),
+      );
+    }
+  }
+}
+
+const fanout = load("fanout");
+if (fanout) {
+  const { real, floor } = fanout;
+  out.push(
+    `\n### Fan-out: one run, ${fanout.viewers} viewers, ${fanout.rate} chunks/s (${fanout.at})\n`,
+  );
+  const rows = [
+    ["delivered / expected", (r) => `${r.delivered} / ${r.expected}`],
+    ["errors; gaps; duplicates", (r) => `${r.errors}; ${r.gaps}; ${r.duplicates}`],
+    ["chunk latency p50 ms", (r) => r.latencyMs.p50],
+    ["chunk latency p99 ms", (r) => r.latencyMs.p99],
+    ["chunk latency max ms", (r) => r.latencyMs.max],
+    ["server CPU µs / delivered event", (r) => r.cpuPerDeliveredUs],
+  ];
+  out.push(table(
+    ["measure", "server", "floor", "server ÷ floor"],
+    rows.map(([label, get]) => {
+      const a = get(real);
+      const b = get(floor);
+      return [label, fmt(a), fmt(b), ratio(a, b)];
+    }),
+  ));
+}
+
+const resume = load("resume");
+if (resume) {
+  out.push(
+    `\n### Resume: ${resume.cuts} cuts, ${resume.events} events, retry ${resume.retryMs} ms (${resume.at})\n`,
+  );
+  const pick = (s) => `${fmt(s.p50)} / ${fmt(s.max)}`;
+  out.push(table(["measure", "p50 / max"], [
+    ["cut → first resumed event ms", pick(resume.cutToFirstEventMs)],
+    ["reconnect → first resumed event ms", pick(resume.reconnectToFirstEventMs)],
+    ["reconnect → replay complete ms", pick(resume.replayMs)],
+    ["events replayed per resume", pick(resume.replayedEvents)],
+  ]));
+  out.push("");
+  out.push(
+    table(
+      ["goal", "measured", "met"],
+      resume.goals.map((g) => [g.goal, fmt(g.value), g.met ? "yes" : "**no**"]),
+    ),
+  );
+}
+
+const render = load("render");
+if (render) {
+  out.push(`\n### Render (${render.at})`);
+  for (const r of render.scenarios) {
+    const pct = (100 * r.framesOver25ms) / r.frames;
+    out.push(
+      `\n**${r.title}** — ${r.chunks} chunks in ${
+        fmt(r.elapsedMs / 1000)
+      } s, ${r.updates} updates\n`,
+    );
+    out.push(table(["measure", "value", "goal", "met"], [
+      [
+        "stamp → DOM p50 / p99 ms",
+        `${fmt(r.stampToDomMs.p50)} / ${fmt(r.stampToDomMs.p99)}`,
+        "p99 ≤ 20",
+        r.stampToDomMs.p99 <= 20 ? "yes" : "**no**",
+      ],
+      [
+        "stamp → frame p50 / p99 ms",
+        `${fmt(r.stampToFrameMs.p50)} / ${fmt(r.stampToFrameMs.p99)}`,
+        "",
+        "",
+      ],
+      ["long tasks", r.longTasks, "0", r.longTasks === 0 ? "yes" : "**no**"],
+      [
+        "frames over 25 ms",
+        `${r.framesOver25ms} / ${r.frames} (${fmt(pct)} %)`,
+        "≤ 0.5 %",
+        pct <= 0.5 ? "yes" : "**no**",
+      ],
+      ["update ms p50 / p99", `${fmt(r.updateMs.p50)} / ${fmt(r.updateMs.p99)}`, "", ""],
+      ["update ms, first → last tenth", `${fmt(r.updateStartMs)} → ${fmt(r.updateEndMs)}`, "", ""],
+      [
+        "end ÷ start per update",
+        fmt(r.updateEndOverStart),
+        "≤ 1.5",
+        r.updateEndOverStart <= 1.5 ? "yes" : "**no**",
+      ],
+      ["final text exact", r.textExact, "true", r.textExact ? "yes" : "**no**"],
+    ]));
+  }
+}
+
+const bundle = load("bundle");
+quick ? JSON.parse(readFileSync(`${root}bench/results/bundle.json`, "utf8")) : undefined;
+if (bundle) {
+  out.push(`\n### Bundle (${bundle.at})\n`);
+  out.push(table(["measure", "KB", "goal", "met"], [
+    [
+      "dist/stream-widgets.min.js, min + gzip",
+      (bundle.gzipBytes / 1024).toFixed(1),
+      "≤ 30",
+      bundle.met ? "yes" : "**no**",
+    ],
+    ["min", (bundle.minBytes / 1024).toFixed(1), "", ""],
+  ]));
+  out.push("");
+  out.push(
+    table(
+      ["largest sources (minified bytes)", "KB", "%"],
+      bundle.parts.slice(0, 8).map((p) => [p.source, (p.bytes / 1024).toFixed(1), p.share]),
+    ),
+  );
+  out.push("");
+  out.push(
+    table(
+      ["a bundle of only", "min KB", "min + gzip KB"],
+      bundle.probes.map((p) => [p.name, p.minKB, p.gzipKB]),
+    ),
+  );
+}
+
+console.log(out.join("\n"));

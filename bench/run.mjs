@@ -1,0 +1,29 @@
+// `npm run bench`: every benchmark in turn, or the named parts, e.g. `node bench/run.mjs server`.
+// `--quick` runs small versions (a few seconds each) to check the harness.
+//
+//   node bench/run.mjs [--quick] [bundle|server|fanout|resume|render …]
+import { main as bundle } from "./bundle.mjs";
+import { main as fanout } from "./fanout.mjs";
+import { main as render } from "./render.mjs";
+import { main as resume } from "./resume.mjs";
+import { main as serverLoad } from "./server-load.mjs";
+
+const PARTS = { bundle, server: serverLoad, fanout, resume, render };
+
+const args = process.argv.slice(2);
+const flags = args.filter((a) => a.startsWith("--"));
+const names = args.filter((a) => !a.startsWith("--"));
+for (const name of names) {
+  if (!PARTS[name]) {
+    console.error(`Unknown part "${name}"; parts: ${Object.keys(PARTS).join(", ")}`);
+    process.exit(2);
+  }
+}
+const started = Date.now();
+for (const name of names.length ? names : Object.keys(PARTS)) {
+  console.log(`\n=== ${name} ===`);
+  await PARTS[name](flags);
+}
+console.log(
+  `\nbench finished in ${Math.round((Date.now() - started) / 1000)} s; results in bench/results/`,
+);

@@ -1,0 +1,82 @@
+/**
+ * Reading request bodies: JSON only (415 otherwise), bounded in size (413), valid UTF-8 and JSON
+ * (400), validated by a zod schema with unknown fields rejected. Issues name a path and a code,
+ * never the offending input.
+ */
+import type * as z from "zod/mini";
+import type { ApiIssue } from "../../protocol/api-error.ts";
+import { HttpError } from "./errors.ts";
+
+/** Reads and validates a JSON body; `optional` lets an absent body stand for `{}`. */
+export async function readJson<T>(
+  request: Request,
+  schema: z.ZodMiniType<T>,
+  options: { maxBytes: number; optional?: boolean },
+): Promise<T> {
+  const bytes = await readBytes(request, options.maxBytes);
+  if (bytes.byteLength === 0) {
+    if (options.optional) return validate(schema, {});
+    throw new HttpError(400, "invalid_request", "Request body is required");
+  }
+  if (!isJsonType(request.headers.get("content-type"))) {
+    throw new HttpError(415, "invalid_request", "Content-Type must be application/json");
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new HttpError(400, "invalid_request", "Request body is not valid UTF-8");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "invalid_request", "Request body is not valid JSON");
+  }
+  return validate(schema, value);
+}
+
+/** Validates a value, reporting issues as `{path, code}`. */
+export function validate<T>(schema: z.ZodMiniType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues: ApiIssue[] = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join("."),
+    code: issue.code,
+  }));
+  throw new HttpError(400, "invalid_request", "Request body is not valid", { issues });
+}
+
+function isJsonType(header: string | null): boolean {
+  if (header === null) return false;
+  const [type, ...params] = header.toLowerCase().split(";").map((part) => part.trim());
+  if (type !== "application/json") return false;
+  const charset = params.find((p) => p.startsWith("charset="));
+  return charset === undefined || charset.replaceAll('"', "") === "charset=utf-8";
+}
+
+async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new HttpError(413, "invalid_request", `Request body exceeds ${maxBytes} bytes`);
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge();
+  if (!request.body) return new Uint8Array();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (let step = await reader.read(); !step.done; step = await reader.read()) {
+    size += step.value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    parts.push(step.value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,90 @@
+/**
+ * The server process: the only place that reads the environment or calls Deno.serve. Prints
+ * `LISTENING http://<host>:<port>` once listening; on SIGTERM/SIGINT ends every stream cleanly,
+ * stops listening and exits.
+ */
+import pkg from "../package.json" with { type: "json" };
+import { createApp } from "./app.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { createLogger } from "./log.ts";
+import { createOpenAiProvider } from "./providers/openai.ts";
+import type { LlmProvider } from "./providers/provider.ts";
+import { createScriptedProvider } from "./providers/scripted.ts";
+import { randomId } from "./runs/timers.ts";
+import { connectRedisBackend } from "./storage/redis-backend.ts";
+import { openSqliteStore } from "./storage/sqlite-store.ts";
+
+function readConfig(): Config {
+  try {
+    return loadConfig(Deno.env.toObject());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    Deno.exit(1);
+  }
+}
+
+function createProvider(config: Config): LlmProvider {
+  switch (config.llmProvider) {
+    case "scripted":
+      return createScriptedProvider({
+        charsPerSec: config.scriptedCharsPerSec,
+        firstTokenMs: config.scriptedFirstTokenMs,
+      });
+    case "openai":
+      return createOpenAiProvider({
+        baseURL: config.openaiBaseUrl!,
+        // Local OpenAI-compatible servers (Ollama, vLLM) accept any key.
+        apiKey: config.openaiApiKey ?? "not-needed",
+        model: config.llmModel!,
+        idleTimeoutMs: config.upstreamIdleTimeoutMs,
+      });
+  }
+}
+
+function databasePath(dataDir: string): string {
+  if (dataDir === ":memory:") return dataDir;
+  Deno.mkdirSync(dataDir, { recursive: true });
+  return `${dataDir.replace(/\/$/, "")}/stream-widgets.db`;
+}
+
+const config = readConfig();
+const log = createLogger((line) => console.error(line));
+// With REDIS_URL, Redis holds runs and conversations and SQLite is not opened at all.
+const redis = config.redisUrl === undefined ? undefined : await connectRedisBackend({
+  url: config.redisUrl,
+  instanceId: randomId(),
+  leaseMs: config.runLeaseMs,
+  runTtlMs: config.runTtlMs,
+  log,
+});
+const store = redis ? undefined : openSqliteStore(databasePath(config.dataDir));
+const app = createApp({
+  config,
+  provider: createProvider(config),
+  ...(redis ? { redis } : { store }),
+  log,
+  version: pkg.version,
+});
+log("storage", { storage: redis ? "redis" : "sqlite", instanceId: redis?.runs.instanceId });
+
+const server = Deno.serve({
+  port: config.port,
+  hostname: config.host,
+  onListen: ({ hostname, port }) => console.log(`LISTENING http://${hostname}:${port}`),
+}, (request, info) => app.fetch(request, info));
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log("shutdown", { signal, running: app.context.registry.running });
+  app.shutdown();
+  await server.shutdown();
+  store?.close();
+  await redis?.close();
+  Deno.exit(0);
+}
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  Deno.addSignalListener(signal, () => void stop(signal));
+}

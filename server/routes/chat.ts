@@ -1,0 +1,58 @@
+/** Chat endpoints: start a run, stream it on the POST, the batch fallback, and conversations. */
+import type { Hono } from "hono";
+import { ChatRequest } from "../../protocol/requests.ts";
+import type { AppContext } from "../context.ts";
+import { readJson } from "../http/body.ts";
+import { HttpError } from "../http/errors.ts";
+import { attachResponse, requestCursor, resumeResponse } from "../sse/attach.ts";
+import { requireStreaming, runResult } from "./shared.ts";
+import { awaitRun, startChat } from "./start-run.ts";
+
+/** Registers the chat and conversation routes. */
+export function chatRoutes(app: Hono, ctx: AppContext): void {
+  const read = (request: Request) =>
+    readJson(request, ChatRequest, { maxBytes: ctx.config.maxBodyBytes });
+
+  app.post("/api/chat/messages", async (c) => {
+    requireStreaming(ctx);
+    const run = await startChat(ctx, c, await read(c.req.raw));
+    const runId = run.info.id;
+    return c.json({
+      conversationId: run.info.conversationId,
+      runId,
+      streamUrl: `/api/runs/${runId}/stream`,
+      cancelUrl: `/api/runs/${runId}/cancel`,
+    }, 201);
+  });
+
+  app.post("/api/chat/stream", async (c) => {
+    requireStreaming(ctx);
+    const body = await read(c.req.raw);
+    const cursor = requestCursor(c);
+    if (cursor !== undefined) {
+      return await resumeResponse(ctx, cursor, {
+        belongs: (run) =>
+          run.info.kind === "chat" &&
+          (body.conversationId === undefined || run.info.conversationId === body.conversationId),
+      });
+    }
+    return attachResponse(ctx, await startChat(ctx, c, body));
+  });
+
+  app.post("/api/chat", async (c) => {
+    const run = await startChat(ctx, c, await read(c.req.raw));
+    await awaitRun(run, c.req.raw.signal);
+    // The assistant message is saved as the run ends; read it back as stored.
+    const conversation = await ctx.conversations.get(run.info.conversationId!);
+    const message = conversation?.messages.findLast((m) =>
+      m.runId === run.info.id && m.role === "assistant"
+    );
+    return c.json({ conversationId: run.info.conversationId, ...runResult(run), message });
+  });
+
+  app.get("/api/conversations/:id", async (c) => {
+    const conversation = await ctx.conversations.get(c.req.param("id"));
+    if (!conversation) throw new HttpError(404, "not_found", "Conversation not found");
+    return c.json({ id: conversation.id, messages: conversation.messages });
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * Demo controls for the stakeholder demo and tests (enabled by DEMO_CONTROLS; 404 otherwise):
+ * one-shot faults for the next run, the scripted model's pace, and the streaming flag.
+ */
+import type { Hono } from "hono";
+import * as z from "zod/mini";
+import type { AppContext } from "../context.ts";
+import { readJson } from "../http/body.ts";
+import { HttpError } from "../http/errors.ts";
+import type { LlmProvider } from "../providers/provider.ts";
+import type { ScriptedProvider } from "../providers/scripted.ts";
+
+const DEFAULT_AFTER_CHARS = 300;
+const count = z.int().check(z.minimum(0), z.maximum(1_000_000));
+
+const FaultRequest = z.strictObject({
+  fault: z.enum(["fail", "stall", "rate_limit", "cut", "none"]),
+  afterChars: z.optional(count),
+});
+const PaceRequest = z.strictObject({
+  charsPerSec: z.int().check(z.minimum(1), z.maximum(1_000_000)),
+});
+const StreamingRequest = z.strictObject({ enabled: z.boolean() });
+
+/** Registers the demo control routes. */
+export function demoRoutes(app: Hono, ctx: AppContext): void {
+  const read = <T>(request: Request, schema: z.ZodMiniType<T>) =>
+    readJson(request, schema, { maxBytes: ctx.config.maxBodyBytes });
+  const scripted = (): ScriptedProvider => {
+    if (!isScripted(ctx.provider)) {
+      throw new HttpError(409, "invalid_request", "This control needs the scripted provider");
+    }
+    return ctx.provider;
+  };
+
+  app.use("/api/demo/*", async (_c, next) => {
+    if (!ctx.config.demoControls) throw new HttpError(404, "not_found", "Not found");
+    await next();
+  });
+
+  app.post("/api/demo/faults", async (c) => {
+    const { fault, afterChars = DEFAULT_AFTER_CHARS } = await read(c.req.raw, FaultRequest);
+    switch (fault) {
+      case "fail":
+      case "stall":
+        scripted().armFault({ kind: fault, afterChars });
+        break;
+      case "rate_limit":
+        scripted().armFault({ kind: "rate_limit" });
+        break;
+      case "cut":
+        ctx.state.pendingCut = afterChars;
+        break;
+      case "none":
+        if (isScripted(ctx.provider)) ctx.provider.armFault(undefined);
+        ctx.state.pendingCut = undefined;
+        break;
+    }
+    ctx.log("demo_fault_armed", { fault, afterChars });
+    return c.json({ armed: fault });
+  });
+
+  app.post("/api/demo/pace", async (c) => {
+    const { charsPerSec } = await read(c.req.raw, PaceRequest);
+    scripted().setCharsPerSec(charsPerSec);
+    return c.json({ charsPerSec });
+  });
+
+  app.post("/api/demo/streaming", async (c) => {
+    const { enabled } = await read(c.req.raw, StreamingRequest);
+    ctx.state.streamingEnabled = enabled;
+    ctx.log("streaming_switched", { enabled });
+    return c.json({ streaming: enabled });
+  });
+}
+
+function isScripted(provider: LlmProvider): provider is ScriptedProvider {
+  return provider.name === "scripted" && "armFault" in provider;
+}

@@ -1,0 +1,178 @@
+/**
+ * Starting runs on behalf of a request: the per-client rate limit, the concurrency limit, the
+ * case and conversation lookups, and saving the chat messages when the run ends.
+ */
+import type { Context } from "hono";
+import type { ChatRequest } from "../../protocol/requests.ts";
+import { getCase } from "../cases/cases.ts";
+import type { AppContext } from "../context.ts";
+import { HttpError } from "../http/errors.ts";
+import { CHAT_PLAN, driveChat } from "../runs/chat-run.ts";
+import { settle, type Upstream } from "../runs/drive.ts";
+import { OverloadedError, type RunSpec } from "../runs/run-registry.ts";
+import type { Run, RunStatus } from "../runs/run.ts";
+import { driveWorkflow, workflowPlan, type WorkflowStage } from "../runs/workflow-run.ts";
+import type { MessageStatus } from "../storage/store.ts";
+
+/** The case with this id; 404 when unknown or malformed. */
+export function requireCase(caseId: string) {
+  const found = getCase(caseId);
+  if (!found) throw new HttpError(404, "not_found", "Case not found");
+  return found;
+}
+
+/** Starts a workflow run over `stages` of a case. */
+export function startWorkflow(
+  ctx: AppContext,
+  c: Context,
+  options: { caseId: string; stages: readonly WorkflowStage[] },
+): Promise<Run> {
+  requireCase(options.caseId);
+  return startRun(ctx, c, {
+    kind: "workflow",
+    plan: workflowPlan(options.stages),
+    caseId: options.caseId,
+  }, (run) => driveWorkflow(run, upstreamOf(ctx), options));
+}
+
+/**
+ * Starts a chat run: the conversation's earlier messages and the new one go to the model; the
+ * user message is saved at once, the assistant message when the run ends.
+ */
+export async function startChat(ctx: AppContext, c: Context, body: ChatRequest): Promise<Run> {
+  if (body.message.length > ctx.config.maxMessageChars) {
+    throw new HttpError(
+      413,
+      "invalid_request",
+      `Message exceeds ${ctx.config.maxMessageChars} characters`,
+    );
+  }
+  const existing = body.conversationId === undefined
+    ? undefined
+    : await ctx.conversations.get(body.conversationId);
+  if (body.conversationId !== undefined && !existing) {
+    throw new HttpError(404, "not_found", "Conversation not found");
+  }
+  const caseId = existing?.caseId ?? body.caseId;
+  if (caseId !== undefined) requireCase(caseId);
+  const history = [
+    ...(existing?.messages ?? [])
+      .filter((m) => m.content !== "")
+      .map((m) => ({ role: m.role, content: m.content })),
+    { role: "user" as const, content: body.message },
+  ];
+  const conversationId = existing?.id ?? ctx.newId();
+  const run = await startRun(
+    ctx,
+    c,
+    {
+      kind: "chat",
+      plan: CHAT_PLAN,
+      conversationId,
+      ...(caseId === undefined ? {} : { caseId }),
+    },
+    (run) =>
+      driveChat(run, upstreamOf(ctx), { history, ...(caseId === undefined ? {} : { caseId }) }),
+  );
+  const now = ctx.clock.now();
+  if (!existing) await ctx.conversations.create({ id: conversationId, caseId, createdAt: now });
+  await ctx.conversations.addMessage(conversationId, {
+    id: ctx.newId(),
+    role: "user",
+    content: body.message,
+    reasoning: "",
+    status: "complete",
+    runId: run.info.id,
+    createdAt: now,
+  });
+  void run.done.then(async () => {
+    try {
+      await ctx.conversations.addMessage(conversationId, {
+        id: ctx.newId(),
+        role: "assistant",
+        content: run.panels.chat,
+        reasoning: run.panels.reasoning,
+        status: messageStatus(run.status),
+        runId: run.info.id,
+        createdAt: ctx.clock.now(),
+      });
+    } catch (error) {
+      ctx.log("message_save_failed", { runId: run.info.id, error: (error as Error).name });
+    }
+  });
+  return run;
+}
+
+/**
+ * Keeps a run from being orphaned while a batch request waits for it; if the client goes away,
+ * the orphan grace applies as for any viewer.
+ */
+export async function awaitRun(run: Run, signal: AbortSignal): Promise<void> {
+  const holder = { position: () => run.events.length, liveFrom: 0, drop: () => {} };
+  run.addViewer(holder);
+  const gone = () => run.removeViewer(holder);
+  signal.addEventListener("abort", gone, { once: true });
+  try {
+    await run.done;
+  } finally {
+    signal.removeEventListener("abort", gone);
+    run.removeViewer(holder);
+  }
+}
+
+/** Applies the rate limit and concurrency limit, then starts the run. */
+async function startRun(
+  ctx: AppContext,
+  c: Context,
+  spec: RunSpec,
+  drive: (run: Run) => Promise<void>,
+): Promise<Run> {
+  const decision = ctx.limiter.attempt(clientKey(c));
+  if (!decision.allowed) {
+    ctx.log("rate_limited", { retryAfter: decision.retryAfterSeconds });
+    throw new HttpError(429, "rate_limited", "Too many runs started; please wait", {
+      headers: { "retry-after": String(decision.retryAfterSeconds) },
+    });
+  }
+  try {
+    const run = await ctx.registry.launch(
+      spec,
+      (run) => settle(run, () => drive(run), { log: ctx.log }),
+    );
+    if (ctx.state.pendingCut !== undefined) {
+      ctx.state.cuts.set(run, ctx.state.pendingCut);
+      ctx.state.pendingCut = undefined;
+    }
+    return run;
+  } catch (error) {
+    if (!(error instanceof OverloadedError)) throw error;
+    ctx.log("overloaded", { running: ctx.registry.running });
+    throw new HttpError(503, "overloaded", "The server is busy; please try again shortly");
+  }
+}
+
+function upstreamOf(ctx: AppContext): Upstream {
+  return {
+    provider: ctx.provider,
+    clock: ctx.clock,
+    idleTimeoutMs: ctx.config.upstreamIdleTimeoutMs,
+  };
+}
+
+/** The client a request counts against: its remote address when served over a socket. */
+function clientKey(c: Context): string {
+  const info = c.env as { remoteAddr?: { hostname?: string } } | undefined;
+  return info?.remoteAddr?.hostname ?? "local";
+}
+
+function messageStatus(status: RunStatus): MessageStatus {
+  switch (status) {
+    case "complete":
+    case "running":
+      return "complete";
+    case "cancelled":
+      return "cancelled";
+    case "error":
+      return "error";
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * A chat reply: one stage, `reply`. The model's reasoning (if it emits any) streams to the
+ * reasoning panel, the answer to the chat panel; the conversation so far goes to the model.
+ */
+import type { PlanEntry } from "../../protocol/events.ts";
+import type { ChatTurn } from "../providers/provider.ts";
+import { pump, type Upstream } from "./drive.ts";
+import type { Run } from "./run.ts";
+
+const REPLY = { index: 0, count: 1 } as const;
+
+/** The plan of every chat run. */
+export const CHAT_PLAN: PlanEntry[] = [
+  { stage: "reply", panel: "reasoning", title: "Reasoning" },
+  { stage: "reply", panel: "chat", title: "Reply" },
+];
+
+/**
+ * Drives a chat run: reasoning first, then the answer. Reasoning that arrives after the answer
+ * has begun is not shown (the reasoning section is closed by then).
+ */
+export async function driveChat(
+  run: Run,
+  upstream: Upstream,
+  options: { history: ChatTurn[]; caseId?: string },
+): Promise<void> {
+  run.openStage("reasoning", "reply", { ...REPLY, title: CHAT_PLAN[0].title });
+  const startAnswer = () => {
+    run.closeStage("reasoning");
+    run.openStage("chat", "reply", { ...REPLY, title: CHAT_PLAN[1].title });
+  };
+  let answering = false;
+  const reply = await pump(run, {
+    purpose: "chat",
+    stage: "reply",
+    history: options.history,
+    ...(options.caseId === undefined ? {} : { caseId: options.caseId }),
+  }, {
+    upstream,
+    routes: { reasoning: "reasoning", answer: "chat" },
+    onAnswerStart: () => {
+      answering = true;
+      startAnswer();
+    },
+  });
+  if (!reply) return;
+  if (!answering) startAnswer();
+  run.closeStage("chat");
+  run.complete(reply.finish);
+}

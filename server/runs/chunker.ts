@@ -1,0 +1,86 @@
+/**
+ * The word-level chunker (DESIGN.md §3). Pure: given the text not yet sent, it says which chunks
+ * can go now and what must wait. Chunks are 5–10 UTF-16 code units ending after whitespace where
+ * possible; shorter only at the end of a stage, on an idle flush, or when the next word would not
+ * fit; a word longer than 10 is split. Chunks never split a grapheme cluster (so never a
+ * surrogate pair); a single grapheme longer than 10 code units is the one chunk that may exceed it.
+ */
+
+/** Chunks aim for at least this many code units. */
+export const MIN_CHUNK = 5;
+/** Chunks hold at most this many code units. */
+export const MAX_CHUNK = 10;
+
+/**
+ * Why chunks are taken: `more` while text keeps arriving (hold back what a later delta could
+ * improve), `idle` when the provider has been quiet for FLUSH_MS (send all that is whole), `end`
+ * when the stage is over (send everything).
+ */
+export type ChunkMode = "more" | "idle" | "end";
+
+/** Chunks ready to send and the text still held back. */
+export interface ChunkResult {
+  chunks: string[];
+  rest: string;
+}
+
+// Graphemes are looked for in a window: a chunk never needs more than MAX_CHUNK code units, and
+// the margin lets the segmenter see what follows the last grapheme that may be used.
+const WINDOW = MAX_CHUNK * 4;
+const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+const WHITESPACE = /^\s/;
+
+/** Splits pending text into the chunks that can be sent in this mode. */
+export function takeChunks(pending: string, mode: ChunkMode): ChunkResult {
+  const chunks: string[] = [];
+  let rest = pending;
+  for (let size = nextChunkSize(rest, mode); size > 0; size = nextChunkSize(rest, mode)) {
+    chunks.push(rest.slice(0, size));
+    rest = rest.slice(size);
+  }
+  return { chunks, rest };
+}
+
+/** Length of the next chunk, or 0 when nothing should be sent yet. */
+function nextChunkSize(text: string, mode: ChunkMode): number {
+  const ends = settledGraphemeEnds(text, mode);
+  if (ends.length === 0) return 0;
+  const fitting = ends.filter((end) => end <= MAX_CHUNK);
+  // A single grapheme longer than a chunk: sent whole rather than broken.
+  if (fitting.length === 0) return ends[0];
+  const boundaries = fitting.filter((end) => WHITESPACE.test(text.slice(end - 1, end)));
+  const good = boundaries.filter((end) => end >= MIN_CHUNK);
+  if (good.length > 0) return good[good.length - 1];
+  const settled = ends[ends.length - 1];
+  // Everything settled fits in one chunk: wait for more text unless told to flush.
+  if (settled <= MAX_CHUNK) return mode === "more" ? 0 : settled;
+  // More than a chunk is available and no boundary lands in 5–10. End at an early boundary when
+  // the next word fits a chunk of its own; otherwise that word is too long and is split.
+  const early = boundaries[boundaries.length - 1];
+  if (early !== undefined && wordFitsAfter(text, early)) return early;
+  return fitting[fitting.length - 1];
+}
+
+/** Whether the word starting at `start` ends (at whitespace) within MAX_CHUNK code units. */
+function wordFitsAfter(text: string, start: number): boolean {
+  return /\s/.test(text.slice(start, start + MAX_CHUNK));
+}
+
+/**
+ * End offsets of the graphemes at the start of `text` that later text cannot change: a grapheme
+ * is settled once something follows it inside the window. The last grapheme of the text is
+ * settled at the end of a stage, and on an idle flush unless it could still be growing (a lone
+ * high surrogate or a trailing zero-width joiner).
+ */
+function settledGraphemeEnds(text: string, mode: ChunkMode): number[] {
+  const window = text.slice(0, WINDOW);
+  const ends: number[] = [];
+  for (const { index, segment } of segmenter.segment(window)) ends.push(index + segment.length);
+  const last = ends[ends.length - 1];
+  if (last === undefined) return ends;
+  const wholeText = window.length === text.length;
+  const lastSettled = wholeText &&
+    (mode === "end" || (mode === "idle" && !/[\uD800-\uDBFF\u200D]$/.test(text)));
+  if (!lastSettled) ends.pop();
+  return ends;
+}

@@ -1,0 +1,108 @@
+/** Feeding one provider completion into a run, and ending a run when its driver fails. */
+import {
+  type CompletionRequest,
+  type LlmProvider,
+  ProviderError,
+  type ProviderFinish,
+} from "../providers/provider.ts";
+import type { Logger } from "../log.ts";
+import type { Clock, TimerHandle } from "./timers.ts";
+import type { Run } from "./run.ts";
+import type { Panel } from "../../protocol/events.ts";
+
+/** The model and how long it may stay silent. */
+export interface Upstream {
+  provider: LlmProvider;
+  clock: Clock;
+  /** A completion silent this long is aborted as `upstream_timeout`. */
+  idleTimeoutMs: number;
+}
+
+/** Where each delta channel goes; a channel without a route is dropped. */
+export type Routes = { reasoning?: Panel; answer?: Panel };
+
+/** What one completion produced. */
+export interface Completion {
+  /** The answer-channel text. */
+  answer: string;
+  finish: ProviderFinish;
+}
+
+/**
+ * Streams one completion into the run. Stops reading as soon as the run is over (cancelled),
+ * returning undefined; provider failures propagate as ProviderError, and a completion silent
+ * for the idle timeout after its first delta is aborted as `upstream_timeout`, whatever the
+ * provider.
+ */
+export async function pump(
+  run: Run,
+  request: Omit<CompletionRequest, "signal">,
+  options: { upstream: Upstream; routes: Routes; onAnswerStart?: () => void },
+): Promise<Completion | undefined> {
+  const { upstream } = options;
+  const { clock, idleTimeoutMs } = upstream;
+  const local = new AbortController();
+  const abortLocal = () => local.abort();
+  run.controller.signal.addEventListener("abort", abortLocal, { once: true });
+  const silence = Promise.withResolvers<never>();
+  let timer: TimerHandle | undefined;
+  const rearm = () => {
+    clock.clearTimeout(timer);
+    timer = clock.setTimeout(
+      () => silence.reject(new ProviderError("upstream_timeout")),
+      idleTimeoutMs,
+    );
+  };
+  const stream = upstream.provider.stream({ ...request, signal: local.signal });
+  let answer = "";
+  let answering = false;
+  try {
+    // Silence before the first delta is the provider's to judge: it may be honouring Retry-After.
+    while (run.running) {
+      const step = await Promise.race([stream.next(), silence.promise]);
+      if (!run.running) break;
+      if (step.done) return { answer, finish: step.value };
+      rearm();
+      const { channel, text } = step.value;
+      if (channel === "answer") {
+        if (!answering) options.onAnswerStart?.();
+        answering = true;
+        answer += text;
+      }
+      const panel = options.routes[channel];
+      if (panel) run.write(panel, text);
+    }
+    // The run ended under us (cancel, orphan, shutdown): the signal already stops the provider.
+    return undefined;
+  } finally {
+    clock.clearTimeout(timer);
+    run.controller.signal.removeEventListener("abort", abortLocal);
+    // Stops the upstream call on every way out: timeout, failure, cancel.
+    local.abort();
+  }
+}
+
+/** Runs a driver to its end, turning any failure into the run's error events. */
+export async function settle(
+  run: Run,
+  driver: () => Promise<void>,
+  { log }: { log: Logger },
+): Promise<void> {
+  try {
+    await driver();
+  } catch (error) {
+    if (!run.running) return;
+    if (error instanceof ProviderError) {
+      log("run_upstream_error", { runId: run.info.id, code: error.code });
+      run.fail(error.code);
+    } else {
+      log("run_internal_error", { runId: run.info.id, error: errorName(error) });
+      run.fail("internal");
+    }
+  }
+}
+
+/** The name of an error (its class), never its message: messages may quote model text. */
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}

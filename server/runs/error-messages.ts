@@ -1,0 +1,20 @@
+/** Clinician-safe messages for error codes: never upstream text, URLs, keys or stacks. */
+import type { ErrorCode } from "../../protocol/events.ts";
+
+const MESSAGES: Record<ErrorCode, string> = {
+  invalid_request: "The request is not valid",
+  not_found: "Not found",
+  rate_limited: "The model service is busy; please try again shortly",
+  upstream_unavailable: "The model service could not be reached",
+  upstream_timeout: "The model service stopped responding",
+  upstream_error: "The model service returned an incomplete answer",
+  stream_lost: "This stream is no longer available; please retry",
+  streaming_disabled: "Streaming is turned off; the answer will arrive in one piece",
+  overloaded: "The server is busy; please try again shortly",
+  internal: "Something went wrong while preparing the answer",
+};
+
+/** The message shown for an error code. */
+export function errorMessage(code: ErrorCode): string {
+  return MESSAGES[code];
+}

@@ -1,0 +1,330 @@
+/**
+ * The runs of this process: live runs in memory, finished ones kept for RUN_TTL_MS and then
+ * replayed from storage. Enforces MAX_CONCURRENT_RUNS and the orphan grace (DESIGN.md §3). With
+ * a shared log (REDIS_URL) it also publishes its runs there, mirrors runs of other instances for
+ * local viewers, and carries cancels and viewer presence across instances.
+ */
+import type { SequencedEvent } from "../../protocol/events.ts";
+import type { Logger } from "../log.ts";
+import type { RunStore } from "../storage/store.ts";
+import { Run, type RunInfo } from "./run.ts";
+import type { Follow, SharedRuns } from "./shared-runs.ts";
+import type { Clock, TimerHandle } from "./timers.ts";
+
+/** Thrown when MAX_CONCURRENT_RUNS runs are already in flight. */
+export class OverloadedError extends Error {
+  override name = "OverloadedError";
+}
+
+/** Limits and timings the registry applies. */
+export interface RegistryOptions {
+  clock: Clock;
+  newId: () => string;
+  /** Where finished runs are saved; unused with `shared`, which keeps them instead. */
+  store?: RunStore;
+  /** The log shared by every instance; absent in the embedded default. */
+  shared?: SharedRuns;
+  log: Logger;
+  maxConcurrentRuns: number;
+  orphanGraceMs: number;
+  runTtlMs: number;
+  flushMs: number;
+  backlogBytes: number;
+}
+
+/** What a new run is. */
+export type RunSpec = Omit<RunInfo, "id" | "createdAt">;
+
+/** How a cancel request ended. */
+export type CancelOutcome = "cancelled" | "finished" | "not_found";
+
+// A mirror nobody watches stops following after this long.
+const MIRROR_IDLE_MS = 2000;
+
+/** Holds runs, starts them, finds them, and ends them all at shutdown. */
+export class RunRegistry {
+  readonly #runs = new Map<string, Run>();
+  readonly #timers = new Map<string, TimerHandle>();
+  readonly #mirrors = new Map<string, { run: Run; follow?: Follow; idle?: TimerHandle }>();
+  readonly #options: RegistryOptions;
+  #running = 0;
+  #closed = false;
+
+  constructor(options: RegistryOptions) {
+    this.#options = options;
+    options.shared?.onCancel((runId) => {
+      const run = this.#runs.get(runId);
+      if (run?.cancel()) options.log("run_cancelled", { runId, from: "shared" });
+    });
+  }
+
+  /** Runs in flight. */
+  get running(): number {
+    return this.#running;
+  }
+
+  /**
+   * Creates a run and starts its driver without waiting for it. The run starts orphaned: its
+   * grace runs until a viewer attaches. Throws OverloadedError at the concurrency limit.
+   */
+  start(spec: RunSpec, driver: (run: Run) => Promise<void>): Run {
+    return this.#begin(this.#admit(spec), driver);
+  }
+
+  /**
+   * Like `start`, but first announces the run in the shared log, when there is one, so that every
+   * instance can find it as soon as its id is known. Throws SharedUnavailableError when the
+   * shared log cannot be reached.
+   */
+  async launch(spec: RunSpec, driver: (run: Run) => Promise<void>): Promise<Run> {
+    const info = this.#admit(spec);
+    const { shared } = this.#options;
+    if (shared) {
+      try {
+        await shared.publish(info);
+      } catch (error) {
+        this.#running--;
+        throw error;
+      }
+    }
+    return this.#begin(info, driver);
+  }
+
+  /** Takes a slot for a new run; throws OverloadedError at the limit or after shutdown. */
+  #admit(spec: RunSpec): RunInfo {
+    const options = this.#options;
+    // After shutdown no run may start: it would outlive the process.
+    if (this.#closed || this.#running >= options.maxConcurrentRuns) {
+      throw new OverloadedError("Too many runs");
+    }
+    this.#running++;
+    return { ...spec, id: options.newId(), createdAt: options.clock.now() };
+  }
+
+  #begin(info: RunInfo, driver: (run: Run) => Promise<void>): Run {
+    const options = this.#options;
+    const { shared } = options;
+    const run = new Run(info, {
+      clock: options.clock,
+      flushMs: options.flushMs,
+      backlogBytes: options.backlogBytes,
+      hooks: {
+        onViewers: (run, count) => this.#onViewers(run, count),
+        onFinish: (run) => this.#onFinish(run),
+        ...(shared
+          ? {
+            onAppend: (run, event) =>
+              shared.append(event, () => {
+                // Other instances can no longer follow this run without a gap: end it here.
+                options.log("run_log_write_failed", { runId: run.info.id, seq: event.seq });
+                run.controller.abort();
+                run.fail("upstream_unavailable");
+              }),
+          }
+          : {}),
+      },
+    });
+    this.#runs.set(info.id, run);
+    this.#armOrphanTimer(run);
+    options.log("run_started", { runId: info.id, kind: info.kind, caseId: info.caseId });
+    void driver(run);
+    return run;
+  }
+
+  /** A run by id: in memory, else a finished run replayed from storage (embedded store only). */
+  get(runId: string): Run | undefined {
+    const live = this.#runs.get(runId) ?? this.#mirrors.get(runId)?.run;
+    if (live) return live;
+    const stored = this.#options.store?.loadRun(runId);
+    if (!stored) return undefined;
+    return new Run(stored.info, {
+      clock: this.#options.clock,
+      flushMs: this.#options.flushMs,
+      backlogBytes: this.#options.backlogBytes,
+      log: stored.events,
+    });
+  }
+
+  /**
+   * A run by id on any instance: in memory, else from the shared log (a live run of another
+   * instance is mirrored here and followed), else as `get`. Throws SharedUnavailableError.
+   */
+  async find(runId: string): Promise<Run | undefined> {
+    const { shared } = this.#options;
+    const local = this.get(runId);
+    if (local || !shared) return local;
+    const found = await shared.load(runId);
+    if (!found) return undefined;
+    // Another request may have mirrored it meanwhile: one follow per run per instance.
+    const again = this.get(runId);
+    if (again) return again;
+    const { clock, flushMs, backlogBytes } = this.#options;
+    if (found.events.at(-1)?.type === "stream_done") {
+      return new Run(found.info, { clock, flushMs, backlogBytes, log: found.events });
+    }
+    if (found.status !== "running") {
+      const lost = this.#mirror(found.info, found.events);
+      lost.lose();
+      return lost;
+    }
+    const run = this.#mirror(found.info, found.events);
+    const entry = this.#mirrors.get(runId)!;
+    entry.follow = shared.follow(runId, run.lastSeq, {
+      event: (event) => run.ingest(event),
+      lost: () => {
+        if (!run.running) return;
+        this.#options.log("run_lost", { runId, lastSeq: run.lastSeq });
+        run.lose();
+      },
+    });
+    this.#armMirrorIdle(runId);
+    return run;
+  }
+
+  /** Cancels a run wherever it runs. */
+  async cancel(runId: string): Promise<CancelOutcome> {
+    const { shared } = this.#options;
+    const local = this.#runs.get(runId);
+    if (local || !shared) {
+      const run = local ?? this.get(runId);
+      if (!run) return "not_found";
+      return run.cancel() ? "cancelled" : "finished";
+    }
+    return await shared.requestCancel(runId);
+  }
+
+  #mirror(info: RunInfo, events: SequencedEvent[]): Run {
+    const { clock, flushMs, backlogBytes, shared } = this.#options;
+    const run = new Run(info, {
+      clock,
+      flushMs,
+      backlogBytes,
+      mirrorOf: events,
+      hooks: {
+        onViewers: (run, count) => {
+          shared?.presence(run.info.id, count);
+          if (count === 0) this.#armMirrorIdle(run.info.id);
+          else this.#clearMirrorIdle(run.info.id);
+        },
+        onFinish: (run) => {
+          shared?.presence(run.info.id, 0);
+          this.#forgetMirror(run.info.id);
+        },
+      },
+    });
+    this.#mirrors.set(info.id, { run });
+    return run;
+  }
+
+  #armMirrorIdle(runId: string): void {
+    const { clock } = this.#options;
+    const entry = this.#mirrors.get(runId);
+    if (!entry) return;
+    clock.clearTimeout(entry.idle);
+    entry.idle = clock.setTimeout(() => {
+      if (entry.run.viewerCount === 0) this.#forgetMirror(runId);
+    }, MIRROR_IDLE_MS);
+  }
+
+  #clearMirrorIdle(runId: string): void {
+    const entry = this.#mirrors.get(runId);
+    if (!entry) return;
+    this.#options.clock.clearTimeout(entry.idle);
+    entry.idle = undefined;
+  }
+
+  #forgetMirror(runId: string): void {
+    const entry = this.#mirrors.get(runId);
+    if (!entry) return;
+    this.#options.clock.clearTimeout(entry.idle);
+    entry.follow?.stop();
+    this.#mirrors.delete(runId);
+  }
+
+  /** Ends every live run (as an error the client may retry), refuses new ones, clears timers. */
+  shutdown(): void {
+    this.#closed = true;
+    for (const run of this.#runs.values()) {
+      if (run.running) {
+        run.controller.abort();
+        run.fail("upstream_unavailable");
+      }
+    }
+    for (const timer of this.#timers.values()) this.#options.clock.clearTimeout(timer);
+    this.#timers.clear();
+    this.#runs.clear();
+    // Their runs go on elsewhere: an abrupt end makes clients reconnect, with their cursor.
+    for (const [runId, { run }] of [...this.#mirrors]) {
+      this.#forgetMirror(runId);
+      run.dropViewers();
+    }
+  }
+
+  #onViewers(run: Run, count: number): void {
+    if (!run.running) return;
+    if (count > 0) this.#clearTimer(run.info.id);
+    else this.#armOrphanTimer(run);
+  }
+
+  #armOrphanTimer(run: Run): void {
+    const { clock, orphanGraceMs } = this.#options;
+    this.#clearTimer(run.info.id);
+    this.#timers.set(
+      run.info.id,
+      clock.setTimeout(() => {
+        this.#timers.delete(run.info.id);
+        if (run.viewerCount > 0 || !run.running) return;
+        const { shared } = this.#options;
+        if (!shared) return this.#orphan(run);
+        // Viewers on other instances count too; while unsure, the run keeps going.
+        void shared.watchedElsewhere(run.info.id).then((watched) =>
+          watched ? run.running && this.#armOrphanTimer(run) : this.#orphan(run)
+        );
+      }, orphanGraceMs),
+    );
+  }
+
+  #orphan(run: Run): void {
+    if (run.viewerCount > 0 || !run.cancel()) return;
+    this.#options.log("run_orphaned", { runId: run.info.id, graceMs: this.#options.orphanGraceMs });
+  }
+
+  #onFinish(run: Run): void {
+    const { clock, runTtlMs, store, shared, log } = this.#options;
+    this.#running--;
+    this.#clearTimer(run.info.id);
+    const last = run.events[run.events.length - 1] as SequencedEvent & { type: "stream_done" };
+    log("run_finished", {
+      runId: run.info.id,
+      kind: run.info.kind,
+      status: run.status,
+      finishReason: last.metadata.finish_reason,
+      errorCode: run.error?.code,
+      events: run.events.length,
+      chars: run.panels.reasoning.length + run.panels.chat.length,
+      ms: clock.now() - run.info.createdAt,
+    });
+    if (shared) {
+      shared.finish(run.info, run.status, run.events).catch((error) =>
+        log("run_save_failed", { runId: run.info.id, error: (error as Error).name })
+      );
+    }
+    try {
+      store?.saveRun(run.info, run.events);
+    } catch (error) {
+      log("run_save_failed", { runId: run.info.id, error: (error as Error).name });
+    }
+    this.#timers.set(
+      run.info.id,
+      clock.setTimeout(() => {
+        this.#timers.delete(run.info.id);
+        this.#runs.delete(run.info.id);
+      }, runTtlMs),
+    );
+  }
+
+  #clearTimer(runId: string): void {
+    this.#options.clock.clearTimeout(this.#timers.get(runId));
+    this.#timers.delete(runId);
+  }
+}

@@ -1,0 +1,439 @@
+/**
+ * A run: one piece of LLM work and its append-only event log (seq 1, 2, 3 …). Drivers open and
+ * close stages and write text; the run chunks it, logs each event once with its SSE frame, and
+ * wakes its viewers, which read the log at their own pace. The run never waits for a viewer.
+ */
+import type {
+  ErrorCode,
+  FinishReason,
+  Panel,
+  PlanEntry,
+  SequencedEvent,
+} from "../../protocol/events.ts";
+import { encodeEvent } from "../../protocol/sse-encode.ts";
+import { takeChunks } from "./chunker.ts";
+import { sha256Hex } from "./digest.ts";
+import { errorMessage } from "./error-messages.ts";
+import type { Clock, TimerHandle } from "./timers.ts";
+
+/** What a run does. */
+export type RunKind = "workflow" | "chat";
+/** Where a run stands; the last three are final. */
+export type RunStatus = "running" | "complete" | "cancelled" | "error";
+
+/** The identity and plan of a run. */
+export interface RunInfo {
+  id: string;
+  kind: RunKind;
+  plan: PlanEntry[];
+  caseId?: string;
+  conversationId?: string;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+/** A reader of the log, as the run sees it: where it is, and how to drop it. */
+export interface ViewerHandle {
+  /** Index of the next event this viewer will read. */
+  position(): number;
+  /** Index of the first event appended after the viewer attached. */
+  readonly liveFrom: number;
+  /** Ends the viewer's response abruptly: its backlog passed the bound, or the process stops. */
+  drop(reason: "backlog" | "shutdown"): void;
+}
+
+/** Callbacks the registry hangs on a run. */
+export interface RunHooks {
+  /** The number of viewers changed. */
+  onViewers?(run: Run, count: number): void;
+  /** The run just ended (its last event is logged). */
+  onFinish?(run: Run): void;
+  /** An event was just logged by this process (not for mirrors). */
+  onAppend?(run: Run, event: SequencedEvent): void;
+}
+
+/** Options of a live run. */
+export interface RunOptions {
+  clock: Clock;
+  flushMs: number;
+  /** Unsent live bytes past which a viewer is dropped. */
+  backlogBytes: number;
+  hooks?: RunHooks;
+  /** The stored log of a finished run: the run is rebuilt from it, for replay only. */
+  log?: SequencedEvent[];
+  /**
+   * The events so far of a run another process produces: the run mirrors it, taking further
+   * events through `ingest` and ending at `stream_done` or `lose`.
+   */
+  mirrorOf?: SequencedEvent[];
+}
+
+interface OpenStage {
+  stage: string;
+  stageIndex: number;
+  stageCount: number;
+  pending: string;
+  chunkIndex: number;
+  flushTimer?: TimerHandle;
+}
+
+type Draft = SequencedEvent extends infer E
+  ? E extends SequencedEvent ? Omit<E, "runId" | "seq" | "ts">
+  : never
+  : never;
+
+const encoder = new TextEncoder();
+
+/** One run: its log, its viewers, its stages and its AbortController. */
+export class Run {
+  readonly info: RunInfo;
+  readonly events: SequencedEvent[] = [];
+  /** The SSE frame of each event, encoded once for every viewer. */
+  readonly frames: Uint8Array[] = [];
+  /** Bytes of all frames up to and including each event. */
+  readonly #offsets: number[] = [];
+  readonly controller = new AbortController();
+  readonly panels: Record<Panel, string> = { reasoning: "", chat: "" };
+  readonly #viewers = new Set<ViewerHandle>();
+  readonly #open = new Map<Panel, OpenStage>();
+  readonly #options: RunOptions;
+  #status: RunStatus = "running";
+  #error: { code: ErrorCode; message: string } | undefined;
+  #chunkCount = 0;
+  #lastSeq = 0;
+  #changed = Promise.withResolvers<void>();
+  #done = Promise.withResolvers<void>();
+
+  /** A new live run, which logs `run_start` at once, or with `options.log` a finished one. */
+  constructor(info: RunInfo, options: RunOptions) {
+    this.info = info;
+    this.#options = options;
+    if (options.log) {
+      for (const event of options.log) this.#log(event);
+      const last = options.log[options.log.length - 1];
+      this.#status = last?.type === "stream_done" ? statusOf(last.metadata.finish_reason) : "error";
+      this.#done.resolve();
+      return;
+    }
+    if (options.mirrorOf) {
+      for (const event of options.mirrorOf) this.ingest(event);
+      return;
+    }
+    this.#append({
+      type: "run_start",
+      panel: info.plan[0]?.panel ?? "chat",
+      stage: info.plan[0]?.stage ?? "",
+      content: "",
+      metadata: {
+        kind: info.kind,
+        stages: info.plan,
+        ...(info.caseId === undefined ? {} : { case_id: info.caseId }),
+        ...(info.conversationId === undefined ? {} : { conversation_id: info.conversationId }),
+      },
+    });
+  }
+
+  /** Where the run stands. */
+  get status(): RunStatus {
+    return this.#status;
+  }
+
+  /** Whether the run is still producing. */
+  get running(): boolean {
+    return this.#status === "running";
+  }
+
+  /** Whether this run mirrors one another process produces. */
+  get mirrored(): boolean {
+    return this.#options.mirrorOf !== undefined;
+  }
+
+  /** The seq of the last logged event (0 before any). */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Why the run failed, when it did. */
+  get error(): { code: ErrorCode; message: string } | undefined {
+    return this.#error;
+  }
+
+  /** Viewers attached now. */
+  get viewerCount(): number {
+    return this.#viewers.size;
+  }
+
+  /** Resolves when the run has ended. */
+  get done(): Promise<void> {
+    return this.#done.promise;
+  }
+
+  /** Resolves at the next append or at the end, whichever comes first. */
+  changed(): Promise<void> {
+    return this.#changed.promise;
+  }
+
+  /** Frames from `index` on, at most `maxBytes` of them (at least one when any). */
+  framesFrom(index: number, maxBytes: number): { frames: Uint8Array[]; events: SequencedEvent[] } {
+    let end = index;
+    const base = index === 0 ? 0 : this.#offsets[index - 1];
+    while (end < this.events.length && (end === index || this.#offsets[end] - base <= maxBytes)) {
+      end++;
+    }
+    return { frames: this.frames.slice(index, end), events: this.events.slice(index, end) };
+  }
+
+  /** Registers a viewer (for orphan tracking and the backlog bound). */
+  addViewer(viewer: ViewerHandle): void {
+    this.#viewers.add(viewer);
+    this.#options.hooks?.onViewers?.(this, this.#viewers.size);
+  }
+
+  /** Unregisters a viewer. */
+  removeViewer(viewer: ViewerHandle): void {
+    if (!this.#viewers.delete(viewer)) return;
+    this.#options.hooks?.onViewers?.(this, this.#viewers.size);
+  }
+
+  /** Ends every viewer's response abruptly (this process is going away; the run is not). */
+  dropViewers(): void {
+    for (const viewer of [...this.#viewers]) viewer.drop("shutdown");
+  }
+
+  /** Starts a stage on a panel (`stage_start`). */
+  openStage(
+    panel: Panel,
+    stage: string,
+    position: { index: number; count: number; title: string },
+  ) {
+    if (!this.running) return;
+    this.#open.set(panel, {
+      stage,
+      stageIndex: position.index,
+      stageCount: position.count,
+      pending: "",
+      chunkIndex: 0,
+    });
+    this.#append({
+      type: "stage_start",
+      panel,
+      stage,
+      content: "",
+      metadata: { stage_index: position.index, stage_count: position.count, title: position.title },
+    });
+  }
+
+  /** Adds provider text to a panel's open stage; whole chunks go out at once, the rest waits. */
+  write(panel: Panel, text: string): void {
+    const open = this.#open.get(panel);
+    if (!this.running || !open || text === "") return;
+    open.pending += text;
+    this.#flush(panel, open, "more");
+    const options = this.#options;
+    options.clock.clearTimeout(open.flushTimer);
+    open.flushTimer = open.pending === "" ? undefined : options.clock.setTimeout(() => {
+      open.flushTimer = undefined;
+      if (this.#open.get(panel) === open) this.#flush(panel, open, "idle");
+    }, options.flushMs);
+  }
+
+  /** Ends a panel's open stage (`stage_complete`) after sending what it still holds. */
+  closeStage(panel: Panel): void {
+    const open = this.#open.get(panel);
+    if (!this.running || !open) return;
+    this.#settle(panel, open);
+    this.#append({
+      type: "stage_complete",
+      panel,
+      stage: open.stage,
+      content: "",
+      metadata: {
+        chunk_count: open.chunkIndex,
+        stage_index: open.stageIndex,
+        stage_count: open.stageCount,
+      },
+    });
+  }
+
+  /** Ends the run with an `error` event (partial content stays) and `stream_done{error}`. */
+  fail(code: ErrorCode, retryAvailable = true): void {
+    if (!this.running || this.mirrored) return;
+    // The error belongs to the stage that was producing, else to where the log stands.
+    const open = [...this.#open.entries()].at(-1);
+    const last = this.events[this.events.length - 1];
+    this.#settleAll();
+    this.#error = { code, message: errorMessage(code) };
+    this.#append({
+      type: "error",
+      panel: open?.[0] ?? last.panel,
+      stage: open?.[1].stage ?? last.stage,
+      content: this.#error.message,
+      metadata: { error_code: code, retry_available: retryAvailable },
+    });
+    this.#finish("error");
+  }
+
+  /** Ends the run normally. */
+  complete(reason: "stop" | "length"): void {
+    if (!this.running) return;
+    this.#settleAll();
+    this.#finish(reason);
+  }
+
+  /** Cancels: aborts the upstream call and ends with `stream_done{cancelled}`; false when over. */
+  cancel(): boolean {
+    if (!this.running || this.mirrored) return false;
+    this.controller.abort();
+    this.#settleAll();
+    this.#finish("cancelled");
+    return true;
+  }
+
+  /** Takes the next event of a mirrored run, in seq order; `stream_done` ends the mirror. */
+  ingest(event: SequencedEvent): void {
+    if (!this.running || !this.mirrored || event.seq !== this.#lastSeq + 1) return;
+    this.#log(event);
+    this.#wake();
+    if (event.type !== "stream_done") return;
+    this.#status = statusOf(event.metadata.finish_reason);
+    this.#done.resolve();
+    this.#options.hooks?.onFinish?.(this);
+  }
+
+  /**
+   * Ends a mirrored run whose producer is gone: its viewers get the in-band `stream_lost` pair
+   * (seq 0, so no cursor moves) after the partial content they already have.
+   */
+  lose(): void {
+    if (!this.running || !this.mirrored) return;
+    const last = this.events[this.events.length - 1];
+    const common = { runId: this.info.id, seq: 0, ts: this.#options.clock.now() } as const;
+    this.#log({
+      ...common,
+      type: "error",
+      panel: last?.panel ?? "chat",
+      stage: last?.stage ?? "",
+      content: errorMessage("stream_lost"),
+      metadata: { error_code: "stream_lost", retry_available: true },
+    });
+    this.#log({
+      ...common,
+      type: "stream_done",
+      panel: last?.panel ?? "chat",
+      stage: last?.stage ?? "",
+      content: "",
+      metadata: {
+        finish_reason: "error",
+        chunk_count: this.#chunkCount,
+        digest: { reasoning: sha256Hex(this.panels.reasoning), chat: sha256Hex(this.panels.chat) },
+      },
+    });
+    this.#status = "error";
+    this.#wake();
+    this.#done.resolve();
+    this.#options.hooks?.onFinish?.(this);
+  }
+
+  #finish(reason: FinishReason): void {
+    const last = this.events[this.events.length - 1];
+    this.#append({
+      type: "stream_done",
+      panel: last.panel,
+      stage: last.stage,
+      content: "",
+      metadata: {
+        finish_reason: reason,
+        chunk_count: this.#chunkCount,
+        digest: { reasoning: sha256Hex(this.panels.reasoning), chat: sha256Hex(this.panels.chat) },
+      },
+    });
+    this.#status = statusOf(reason);
+    this.#done.resolve();
+    this.#options.hooks?.onFinish?.(this);
+  }
+
+  /** Sends all held text of every open stage and closes them without `stage_complete`. */
+  #settleAll(): void {
+    for (const [panel, open] of this.#open) this.#settle(panel, open);
+  }
+
+  #settle(panel: Panel, open: OpenStage): void {
+    this.#flush(panel, open, "end");
+    this.#options.clock.clearTimeout(open.flushTimer);
+    this.#open.delete(panel);
+  }
+
+  #flush(panel: Panel, open: OpenStage, mode: "more" | "idle" | "end"): void {
+    const { chunks, rest } = takeChunks(open.pending, mode);
+    open.pending = rest;
+    for (const content of chunks) {
+      this.#append({
+        type: "content_chunk",
+        panel,
+        stage: open.stage,
+        content,
+        metadata: { chunk_index: open.chunkIndex++ },
+      });
+    }
+  }
+
+  #append(draft: Draft): void {
+    const { type, ...fields } = draft;
+    const seq = this.#lastSeq + 1;
+    const event = {
+      type,
+      runId: this.info.id,
+      seq,
+      ts: this.#options.clock.now(),
+      ...fields,
+    } as SequencedEvent;
+    this.#log(event);
+    this.#options.hooks?.onAppend?.(this, event);
+    this.#wake();
+  }
+
+  /** Wakes the viewers waiting for the next event, then drops those too far behind. */
+  #wake(): void {
+    const wake = this.#changed;
+    this.#changed = Promise.withResolvers<void>();
+    wake.resolve();
+    this.#dropSlowViewers();
+  }
+
+  #log(event: SequencedEvent): void {
+    const frame = encoder.encode(encodeEvent(event));
+    const before = this.#offsets.length === 0 ? 0 : this.#offsets[this.#offsets.length - 1];
+    this.events.push(event);
+    this.frames.push(frame);
+    this.#offsets.push(before + frame.byteLength);
+    if (event.seq > 0) this.#lastSeq = event.seq;
+    if (event.type === "content_chunk") {
+      this.panels[event.panel] += event.content;
+      this.#chunkCount++;
+    }
+    if (event.type === "error") {
+      this.#error = { code: event.metadata.error_code, message: event.content };
+    }
+  }
+
+  #dropSlowViewers(): void {
+    const end = this.#offsets[this.#offsets.length - 1];
+    for (const viewer of this.#viewers) {
+      const from = Math.max(viewer.position(), viewer.liveFrom);
+      const sent = from === 0 ? 0 : this.#offsets[from - 1];
+      if (end - sent > this.#options.backlogBytes) viewer.drop("backlog");
+    }
+  }
+}
+
+function statusOf(reason: FinishReason): RunStatus {
+  switch (reason) {
+    case "stop":
+    case "length":
+      return "complete";
+    case "cancelled":
+      return "cancelled";
+    case "error":
+      return "error";
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * One viewer of a run as an SSE body. The viewer reads the run's shared log from its cursor at
+ * the pace its connection pulls: the log first, then live events as they are appended, with no
+ * gap or duplicate at the seam because both are the same log read by index. The run only wakes
+ * viewers; it never waits for one. A viewer whose unsent live backlog passes the bound is dropped.
+ */
+import { encodeEvent, encodeRetry } from "../../protocol/sse-encode.ts";
+import type { Logger } from "../log.ts";
+import type { Run, ViewerHandle } from "../runs/run.ts";
+import type { Clock, TimerHandle } from "../runs/timers.ts";
+
+/** How a viewer's stream behaves. */
+export interface RunStreamOptions {
+  retryMs: number;
+  heartbeatMs: number;
+  clock: Clock;
+  log: Logger;
+  /** Demo fault: end the response abruptly once this many content characters went out. */
+  cutAfterChars?: number;
+}
+
+// Frames handed to the connection per pull: large enough for a fast replay, small enough that
+// a slow connection holds little beyond the bound.
+const BATCH_BYTES = 64 * 1024;
+const encoder = new TextEncoder();
+
+/** An SSE body streaming `run` from the event after `afterSeq`. */
+export function runStream(
+  run: Run,
+  afterSeq: number,
+  options: RunStreamOptions,
+): ReadableStream<Uint8Array> {
+  const { clock, log } = options;
+  let position = afterSeq;
+  let contentChars = 0;
+  let ended = false;
+  let heartbeat: TimerHandle | undefined;
+  let stream!: ReadableStreamDefaultController<Uint8Array>;
+
+  const stop = () => {
+    if (ended) return false;
+    ended = true;
+    clock.clearTimeout(heartbeat);
+    run.removeViewer(viewer);
+    return true;
+  };
+  const viewer: ViewerHandle = {
+    position: () => position,
+    liveFrom: run.events.length,
+    drop: (reason) => {
+      if (!stop()) return;
+      log("viewer_dropped", { runId: run.info.id, position, reason });
+      stream.error(abruptEnd(reason === "backlog" ? "viewer backlog exceeded" : "server stopping"));
+    },
+  };
+  const beat = () => {
+    heartbeat = clock.setTimeout(() => {
+      if (ended) return;
+      stream.enqueue(
+        encoder.encode(encodeEvent({ type: "heartbeat", runId: run.info.id, ts: clock.now() })),
+      );
+      beat();
+    }, options.heartbeatMs);
+  };
+
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      stream = controller;
+      controller.enqueue(encoder.encode(encodeRetry(options.retryMs)));
+      if (run.running) {
+        run.addViewer(viewer);
+        beat();
+      }
+    },
+    async pull(controller) {
+      while (!ended) {
+        if (position < run.events.length) {
+          const { frames, events } = run.framesFrom(position, BATCH_BYTES);
+          let cut = false;
+          let count = 0;
+          for (const event of events) {
+            count++;
+            if (event.type !== "content_chunk") continue;
+            contentChars += event.content.length;
+            if (options.cutAfterChars !== undefined && contentChars >= options.cutAfterChars) {
+              cut = true;
+              break;
+            }
+          }
+          position += count;
+          controller.enqueue(concat(frames.slice(0, count)));
+          if (cut) {
+            stop();
+            log("viewer_cut", { runId: run.info.id, position });
+            controller.error(abruptEnd("demo connection cut"));
+          } else if (events[count - 1].type === "stream_done") {
+            stop();
+            controller.close();
+          }
+          return;
+        }
+        if (!run.running) {
+          stop();
+          controller.close();
+          return;
+        }
+        await run.changed();
+      }
+    },
+    cancel() {
+      if (stop()) log("viewer_left", { runId: run.info.id, position });
+    },
+  }, { highWaterMark: 0 });
+}
+
+/**
+ * The reason an erroring body ends its connection abruptly. Deno prints that reason; a string
+ * keeps it to one line with no stack.
+ */
+function abruptEnd(why: string): string {
+  return `SSE response closed abruptly: ${why}`;
+}
+
+function concat(frames: Uint8Array[]): Uint8Array {
+  if (frames.length === 1) return frames[0];
+  const out = new Uint8Array(frames.reduce((sum, f) => sum + f.byteLength, 0));
+  let offset = 0;
+  for (const frame of frames) {
+    out.set(frame, offset);
+    offset += frame.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+/** The HTTP side of an SSE stream: headers of DESIGN.md §3, and the in-band `stream_lost` answer. */
+import type { SequencedEvent } from "../../protocol/events.ts";
+import { encodeEvent, encodeRetry } from "../../protocol/sse-encode.ts";
+import { sha256Hex } from "../runs/digest.ts";
+import { errorMessage } from "../runs/error-messages.ts";
+
+/**
+ * Headers of every stream. `no-transform` also keeps Deno from compressing the body, which would
+ * hold chunks back.
+ */
+export const SSE_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  "x-accel-buffering": "no",
+};
+
+/** A 200 streaming response around an SSE body. */
+export function sseResponse(body: ReadableStream<Uint8Array>): Response {
+  return new Response(body, { status: 200, headers: SSE_HEADERS });
+}
+
+/** Stands in for the run id in `stream_lost` when the request named no valid one. */
+export const UNKNOWN_RUN_ID = "unknown-run-0000";
+
+const encoder = new TextEncoder();
+
+/**
+ * The answer for a run that cannot be found: `error{stream_lost}` and `stream_done{error}`, both
+ * seq 0 (so no `id:` line), then the end. In-band, because EventSource cannot read statuses.
+ */
+export function streamLostResponse(
+  runId: string,
+  options: { retryMs: number; now: number },
+): Response {
+  const common = { runId, seq: 0, ts: options.now, panel: "chat", stage: "", content: "" } as const;
+  const empty = sha256Hex("");
+  const events: SequencedEvent[] = [
+    {
+      ...common,
+      type: "error",
+      content: errorMessage("stream_lost"),
+      metadata: { error_code: "stream_lost", retry_available: true },
+    },
+    {
+      ...common,
+      type: "stream_done",
+      metadata: {
+        finish_reason: "error",
+        chunk_count: 0,
+        digest: { reasoning: empty, chat: empty },
+      },
+    },
+  ];
+  const text = encodeRetry(options.retryMs) + events.map(encodeEvent).join("");
+  return sseResponse(
+    new ReadableStream({
+      start(controller) {
+        controller.enqueue(encoder.encode(text));
+        controller.close();
+      },
+    }),
+  );
+}

@@ -1,0 +1,64 @@
+/** What the server keeps on disk: conversations, messages and the logs of finished runs. */
+import type { SequencedEvent } from "../../protocol/events.ts";
+import type { RunInfo } from "../runs/run.ts";
+
+/** How a saved message ended. */
+export type MessageStatus = "complete" | "cancelled" | "error";
+
+/** A message as `GET /api/conversations/:id` returns it. */
+export interface StoredMessage {
+  id: string;
+  role: "user" | "assistant";
+  content: string;
+  reasoning: string;
+  status: MessageStatus;
+  runId: string;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+/** A conversation and its messages in order. */
+export interface StoredConversation {
+  id: string;
+  caseId?: string;
+  createdAt: number;
+  messages: StoredMessage[];
+}
+
+/** Where finished runs are saved and found again. */
+export interface RunStore {
+  saveRun(info: RunInfo, events: SequencedEvent[]): void;
+  loadRun(runId: string): { info: RunInfo; events: SequencedEvent[] } | undefined;
+}
+
+/** Conversations and their messages. */
+export interface ConversationStore {
+  createConversation(conversation: Omit<StoredConversation, "messages">): void;
+  getConversation(id: string): StoredConversation | undefined;
+  addMessage(conversationId: string, message: StoredMessage): void;
+}
+
+/** All of the storage the app needs. */
+export interface Store extends RunStore, ConversationStore {
+  close(): void;
+}
+
+/**
+ * Conversations as the routes use them, wherever they live: the embedded store (SQLite) or
+ * Redis. Every method may reject with SharedUnavailableError when the storage is unreachable.
+ */
+export interface Conversations {
+  create(conversation: Omit<StoredConversation, "messages">): Promise<void>;
+  get(id: string): Promise<StoredConversation | undefined>;
+  addMessage(conversationId: string, message: StoredMessage): Promise<void>;
+}
+
+/** The embedded store's conversations behind the asynchronous interface. */
+export function embeddedConversations(store: ConversationStore): Conversations {
+  return {
+    create: (conversation) => Promise.resolve(store.createConversation(conversation)),
+    get: (id) => Promise.resolve(store.getConversation(id)),
+    addMessage: (conversationId, message) =>
+      Promise.resolve(store.addMessage(conversationId, message)),
+  };
+}

@@ -1,0 +1,369 @@
+/// <reference path="./support/mocha-globals.d.ts" />
+import "../../widgets/index.ts";
+import type { StreamProvider } from "../../widgets/stream-provider.ts";
+import type {
+  StreamDoneEvent,
+  StreamErrorEvent,
+  StreamEventEvent,
+  StreamStatusEvent,
+} from "../../widgets/events.ts";
+import { panelText } from "../../widgets/state/reducer.ts";
+import { armFault, probeRun, resetServer, setPace, setStreaming } from "./support/api.ts";
+import { assert, assertEqual } from "./support/assert.ts";
+import { mount, nextEvent, recordEvents, unmountAll } from "./support/dom.ts";
+
+const CASE = "chest-pain-acs";
+const SRC = `/api/cases/${CASE}/workflow/start/stream`;
+const STAGES = ["initial", "extraction", "diagnosis", "plan"];
+
+/** A provider for the whole workflow of CASE. */
+function workflowProvider(
+  transport: "fetch" | "eventsource" | "batch" = "fetch",
+  extra = "",
+): StreamProvider {
+  return mount<StreamProvider>(
+    `<stream-provider src="${SRC}" transport="${transport}" retry-base-ms="50" ${extra}></stream-provider>`,
+  );
+}
+
+/** Starts the provider's work and resolves with its `stream-done`. */
+async function runToEnd(
+  provider: StreamProvider,
+  start = () => provider.start(),
+): Promise<StreamDoneEvent> {
+  const done = nextEvent<StreamDoneEvent>(provider, "stream-done");
+  start();
+  try {
+    return await done;
+  } catch (error) {
+    const { status, error: viewError, runId, lastSeq } = provider.view;
+    throw new Error(
+      `${(error as Error).message}; view: ${JSON.stringify({ status, viewError, runId, lastSeq })}`,
+    );
+  }
+}
+
+/** The rendered text of both panels equals the server's, exactly. */
+async function assertSameTextAsServer(provider: StreamProvider): Promise<void> {
+  const probe = await probeRun(provider.view.runId!);
+  assertEqual(panelText(provider.view, "reasoning"), probe.panels.reasoning, "reasoning text");
+  assertEqual(panelText(provider.view, "chat"), probe.panels.chat, "chat text");
+  assert(probe.panels.reasoning.length > 500, "the workflow wrote a long analysis");
+}
+
+afterEach(async () => {
+  unmountAll();
+  await resetServer();
+});
+
+describe("<stream-provider>", () => {
+  for (const transport of ["fetch", "eventsource"] as const) {
+    it(`streams a whole workflow over ${transport}, stages in order, text verified`, async () => {
+      const provider = workflowProvider(transport);
+      const statuses = recordEvents<StreamStatusEvent>(provider, "stream-status");
+      const stageStarts = recordEvents<StreamEventEvent>(provider, "stream-event");
+      const done = await runToEnd(provider);
+      assertEqual([done.finishReason, done.verified], ["stop", true], "finish");
+      assertEqual(
+        statuses.map((event) => event.status),
+        ["connecting", "streaming", "done"],
+        "statuses",
+      );
+      const view = provider.view;
+      assertEqual(view.verified, true, "view.verified");
+      assertEqual(
+        view.sections.reasoning.map((s) => [s.stage, s.status, s.stageIndex, s.stageCount]),
+        STAGES.map((stage, i) => [stage, "complete", i, 4]),
+        "reasoning sections",
+      );
+      assertEqual(view.sections.chat.map((s) => s.status), [
+        "complete",
+        "complete",
+        "complete",
+        "complete",
+      ], "chat sections");
+      assertEqual(
+        view.messages.map((m) => [m.role, m.status]),
+        STAGES.map(() => ["assistant", "complete"]),
+        "summaries",
+      );
+      const order = stageStarts.map((e) => e.event).filter((e) => e.type === "stage_start").map((
+        e,
+      ) => e.type === "stage_start" ? `${e.stage}/${e.panel}` : "");
+      assertEqual(
+        order,
+        STAGES.flatMap((stage) => [`${stage}/reasoning`, `${stage}/chat`]),
+        "routing order",
+      );
+      await assertSameTextAsServer(provider);
+    });
+
+    it(`resumes over ${transport} after the connection is cut mid-stream, no word lost or doubled`, async () => {
+      await armFault("cut", 400);
+      const provider = workflowProvider(transport);
+      const statuses = recordEvents<StreamStatusEvent>(provider, "stream-status");
+      const done = await runToEnd(provider);
+      assert(statuses.some((event) => event.status === "reconnecting"), "the provider reconnected");
+      assertEqual([done.finishReason, done.verified], ["stop", true], "finish");
+      await assertSameTextAsServer(provider);
+    });
+  }
+
+  it("detects a stalled stream, reconnects from the cursor, then gives up keeping the partial text", async () => {
+    await armFault("stall", 200);
+    const provider = workflowProvider("fetch", 'stall-ms="400" max-retries="2"');
+    const statuses = recordEvents<StreamStatusEvent>(provider, "stream-status");
+    const error = nextEvent<StreamErrorEvent>(provider, "stream-error");
+    provider.start();
+    const reported = await error;
+    assertEqual([reported.code, reported.retryAvailable], ["stream_lost", true], "stream-error");
+    assert(
+      statuses.filter((event) => event.status === "reconnecting").length >= 2,
+      "reconnected after each stall",
+    );
+    assert(panelText(provider.view, "reasoning").length >= 200, "partial text kept");
+    assertEqual(
+      (await probeRun(provider.view.runId!)).status,
+      "running",
+      "the stalled run still runs",
+    );
+    await fetch(`/api/runs/${provider.view.runId}/cancel`, { method: "POST" });
+  });
+
+  it("keeps the partial text on an upstream failure, reports it, and Retry runs the work again", async () => {
+    await armFault("fail", 300);
+    const provider = workflowProvider();
+    const error = nextEvent<StreamErrorEvent>(provider, "stream-error");
+    const failed = await runToEnd(provider);
+    const reported = await error;
+    assertEqual([failed.finishReason, provider.view.status], ["error", "error"], "failed run");
+    assertEqual([reported.code, reported.retryAvailable], ["upstream_error", true], "stream-error");
+    const partial = panelText(provider.view, "reasoning");
+    assert(partial.length >= 300, `partial text kept (${partial.length} characters)`);
+    assertEqual(provider.view.sections.reasoning[0].status, "error", "interrupted section");
+    const failedRun = provider.view.runId;
+    const retried = await runToEnd(provider, () => provider.retry());
+    assertEqual([retried.finishReason, retried.verified], ["stop", true], "retried run");
+    assert(provider.view.runId !== failedRun, "Retry started a new run");
+    await assertSameTextAsServer(provider);
+  });
+
+  it("cancels the run on the server and ends as cancelled", async () => {
+    await setPace(400);
+    const provider = workflowProvider();
+    const firstChunk = new Promise<void>((resolve) =>
+      provider.addEventListener(
+        "stream-event",
+        (e) => e.event.type === "content_chunk" && resolve(),
+      )
+    );
+    const done = nextEvent<StreamDoneEvent>(provider, "stream-done");
+    provider.start();
+    await firstChunk;
+    await provider.cancel();
+    assertEqual((await done).finishReason, "cancelled", "finish");
+    assertEqual(provider.view.status, "cancelled", "status");
+    assertEqual((await probeRun(provider.view.runId!)).status, "cancelled", "server run status");
+  });
+
+  it("sends a chat message, streams the reply and shows the history after a reload", async () => {
+    sessionStorage.clear();
+    const provider = mount<StreamProvider>(
+      `<stream-provider resume-key="chat-test"></stream-provider>`,
+    );
+    const done = await runToEnd(
+      provider,
+      () => void provider.send("Which troponin threshold applies?"),
+    );
+    assertEqual([done.finishReason, done.verified], ["stop", true], "reply finished");
+    const messages = provider.view.messages;
+    assertEqual(messages.map((m) => [m.role, m.status]), [["user", "complete"], [
+      "assistant",
+      "complete",
+    ]], "conversation");
+    assert(messages[1].content.length > 20, "the reply has text");
+    unmountAll();
+    const reloaded = mount<StreamProvider>(
+      `<stream-provider resume-key="chat-test"></stream-provider>`,
+    );
+    const history = await new Promise<StreamProvider["view"]>((resolve) => {
+      const check = () =>
+        reloaded.view.messages.length > 0 ? resolve(reloaded.view) : requestAnimationFrame(check);
+      check();
+    });
+    assertEqual(history.conversationId, provider.view.conversationId, "conversation");
+    assertEqual(
+      history.messages.map((m) => [m.role, m.content]),
+      messages.map((m) => [m.role, m.content]),
+      "history",
+    );
+  });
+
+  it("re-sends the last chat message on Retry after a failed reply", async () => {
+    await armFault("fail", 40);
+    const provider = mount<StreamProvider>(`<stream-provider></stream-provider>`);
+    const failed = await runToEnd(provider, () => void provider.send("Is aspirin indicated?"));
+    assertEqual(failed.finishReason, "error", "first reply failed");
+    const retried = await runToEnd(provider, () => provider.retry());
+    assertEqual([retried.finishReason, retried.verified], ["stop", true], "retried reply");
+    const [sent, ...rest] = provider.view.messages;
+    const [resent, reply] = rest.slice(-2);
+    assertEqual([sent.content, resent.role, resent.content], [
+      "Is aspirin indicated?",
+      "user",
+      "Is aspirin indicated?",
+    ], "re-sent message");
+    assertEqual([reply.role, reply.status], ["assistant", "complete"], "reply");
+  });
+
+  it("resumes a workflow run after a reload with resume-key, without starting another run", async () => {
+    sessionStorage.clear();
+    await setPace(3000);
+    const before = workflowProvider("fetch", 'resume-key="case-view"');
+    const chunk = new Promise<void>((resolve) =>
+      before.addEventListener("stream-event", (e) => e.event.type === "content_chunk" && resolve())
+    );
+    before.start();
+    await chunk;
+    const runId = before.view.runId;
+    unmountAll();
+    const after = workflowProvider("fetch", 'resume-key="case-view"');
+    const done = await nextEvent<StreamDoneEvent>(after, "stream-done");
+    assertEqual(
+      [done.finishReason, done.verified, after.view.runId],
+      ["stop", true, runId],
+      "resumed run",
+    );
+    await assertSameTextAsServer(after);
+  });
+
+  it("falls back to batch when streaming is disabled and renders the same text", async () => {
+    await setStreaming(false);
+    const provider = workflowProvider();
+    const done = await runToEnd(provider);
+    assertEqual([done.finishReason, done.verified], ["stop", true], "finish");
+    assertEqual(provider.view.sections.reasoning.map((s) => s.status), [
+      "complete",
+      "complete",
+      "complete",
+      "complete",
+    ], "sections");
+    await setStreaming(true);
+    await assertSameTextAsServer(provider);
+  });
+
+  it("runs a workflow and a chat over the batch transport with the streamed text", async () => {
+    const provider = workflowProvider("batch");
+    const done = await runToEnd(provider);
+    assertEqual([done.finishReason, done.verified], ["stop", true], "workflow");
+    await assertSameTextAsServer(provider);
+    const reply = await runToEnd(provider, () => void provider.send("Summarise the plan"));
+    assertEqual([reply.finishReason, reply.verified], ["stop", true], "chat");
+    const messages = provider.view.messages;
+    assertEqual(messages.slice(-2).map((m) => [m.role, m.status]), [["user", "complete"], [
+      "assistant",
+      "complete",
+    ]], "reply");
+    assertEqual(
+      messages.at(-1)!.content,
+      (await probeRun(provider.view.runId!)).panels.chat,
+      "reply text",
+    );
+  });
+
+  it("reports stream_lost for a run the server does not know; Retry starts src anew", async () => {
+    const provider = workflowProvider();
+    const error = nextEvent<StreamErrorEvent>(provider, "stream-error");
+    provider.attach("unknown-run-aaaaaaaa");
+    const reported = await error;
+    assertEqual([reported.code, reported.retryAvailable], ["stream_lost", true], "stream-error");
+    assertEqual(provider.view.status, "error", "status");
+    const retried = await runToEnd(provider, () => provider.retry());
+    assertEqual(
+      [retried.finishReason, retried.verified],
+      ["stop", true],
+      "Retry ran src as a new run",
+    );
+  });
+
+  it("lets a second provider attach to a running run and see the same text", async () => {
+    const first = workflowProvider();
+    const second = mount<StreamProvider>(`<stream-provider></stream-provider>`);
+    const started = nextEvent<StreamEventEvent>(first, "stream-event");
+    const firstDone = nextEvent<StreamDoneEvent>(first, "stream-done");
+    first.start();
+    await started;
+    const secondDone = await runToEnd(second, () => second.attach(first.view.runId!));
+    assertEqual(secondDone.verified, true, "attached viewer verified");
+    await firstDone;
+    assertEqual(panelText(second.view, "chat"), panelText(first.view, "chat"), "same chat text");
+  });
+
+  it("keeps two providers on one page independent", async () => {
+    const a = workflowProvider();
+    const b = mount<StreamProvider>(
+      `<stream-provider src="/api/cases/dka-new-onset/workflow/start/stream"></stream-provider>`,
+    );
+    const [doneA, doneB] = await Promise.all([runToEnd(a), runToEnd(b)]);
+    assertEqual([doneA.verified, doneB.verified], [true, true], "both verified");
+    assert(a.view.runId !== b.view.runId, "two runs");
+    assert(
+      panelText(a.view, "reasoning") !== panelText(b.view, "reasoning"),
+      "different cases, different text",
+    );
+    await assertSameTextAsServer(a);
+    await assertSameTextAsServer(b);
+  });
+
+  it("disconnect() detaches without cancelling; reset() clears the view", async () => {
+    await setPace(3000);
+    const provider = workflowProvider();
+    const chunk = new Promise<void>((resolve) =>
+      provider.addEventListener(
+        "stream-event",
+        (e) => e.event.type === "content_chunk" && resolve(),
+      )
+    );
+    provider.start();
+    await chunk;
+    provider.disconnect();
+    const runId = provider.view.runId!;
+    assertEqual(provider.view.status, "idle", "status after disconnect");
+    assertEqual((await probeRun(runId)).status, "running", "the run goes on");
+    provider.reset();
+    assertEqual(
+      [provider.view.status, provider.view.runId, provider.view.sections.reasoning.length],
+      ["idle", undefined, 0],
+      "after reset",
+    );
+    await fetch(`/api/runs/${runId}/cancel`, { method: "POST" });
+  });
+
+  it("fires its events through shadow roots up to the document", async () => {
+    const host = mount("<div></div>");
+    const root = host.attachShadow({ mode: "open" });
+    root.innerHTML = `<stream-provider src="${SRC}"></stream-provider>`;
+    const provider = root.querySelector("stream-provider")!;
+    const done = nextEvent<StreamDoneEvent>(document, "stream-done");
+    provider.start();
+    assertEqual((await done).verified, true, "stream-done seen by the document");
+  });
+
+  it("starts on its own with autostart", async () => {
+    const provider = mount<StreamProvider>(
+      `<stream-provider src="${SRC}" autostart></stream-provider>`,
+    );
+    const done = await nextEvent<StreamDoneEvent>(provider, "stream-done");
+    assertEqual([done.finishReason, done.verified], ["stop", true], "finish");
+  });
+
+  it("evaluates every element module a second time without throwing", async () => {
+    const defined = customElements.get("stream-provider");
+    for (const module of ["stream-provider", "reasoning-panel", "chat-stream", "index"]) {
+      // A fresh URL makes the browser evaluate the module again, as a second copy of the bundle would.
+      const url = `../../widgets/${module}.ts?copy=2`;
+      await import(url);
+    }
+    assert(customElements.get("stream-provider") === defined, "the first definition stays");
+  });
+});

@@ -1,0 +1,293 @@
+// End-to-end: the real server and the built bundle, driven in Debian's Chromium through playwright-core.
+// Opens the demo portal, streams whole cases, cuts a connection mid-stream, switches streaming off, follows
+// a run from a second viewer, and writes the screenshots the README shows. Run `npm run build` first when running it alone.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { startDenoServer } from "../../scripts/deno-server.mjs";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const screenshots = `${root}docs/screenshots`;
+const DESKTOP = { width: 1280, height: 900 };
+const MOBILE = { width: 390, height: 844 };
+/** Bounds every wait: a whole workflow at this pace takes a few seconds. */
+const RUN_TIMEOUT_MS = 20_000;
+/** Characters per second of the scripted model in this test. */
+const FAST_PACE = 3000;
+
+let server;
+let browser;
+
+before(async () => {
+  // Fast enough to stay well inside the time budget, slow enough that a run is still live when a second
+  // viewer attaches or the connection is cut.
+  server = await startDenoServer({
+    env: { SCRIPTED_CHARS_PER_SEC: String(FAST_PACE), SCRIPTED_FIRST_TOKEN_MS: "50" },
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH || "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/**
+ * A stream request the provider itself closes once `stream_done` has arrived: Chromium reports the
+ * rest of the response as aborted. That is the client letting go, not a failed request.
+ */
+const CLOSED_AFTER_DONE = /\/stream(\?[^ ]*)? net::ERR_ABORTED$/;
+
+/**
+ * Opens the demo in a fresh context and records every console error, page error, failed request and
+ * error response. `expected` takes patterns of problems a scenario causes on purpose; each excuses one.
+ */
+async function openDemo(path = "/") {
+  const context = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
+  const page = await context.newPage();
+  const problems = [];
+  const expected = [];
+  const report = (problem) => {
+    const index = expected.findIndex((pattern) => pattern.test(problem));
+    if (index === -1) problems.push(problem);
+    else expected.splice(index, 1);
+  };
+  page.on("console", (message) => {
+    if (message.type() === "error") report(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => report(`page error: ${error.message}`));
+  page.on("requestfailed", (request) => {
+    const failure = `${request.url()} ${request.failure()?.errorText ?? ""}`;
+    if (!CLOSED_AFTER_DONE.test(failure)) report(`request failed: ${failure}`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) report(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  await page.goto(`${server.origin}${path}`);
+  await page.locator(".case-item").first().waitFor();
+  return { page, context, problems, expected };
+}
+
+/**
+ * Waits until the run the page shows has ended. The portal copies each `stream-done` of its provider
+ * onto the status strip (and clears it when work starts), so a run that ended before this call counts.
+ */
+async function runEnded(page) {
+  const strip = await page.waitForFunction(
+    () => {
+      const { finish, verified, runId } = document.getElementById("status-strip").dataset;
+      return finish && { finishReason: finish, verified: verified === "true", runId };
+    },
+    undefined,
+    { timeout: RUN_TIMEOUT_MS },
+  );
+  return strip.jsonValue();
+}
+
+/** Clicks Analyse case and resolves with how the run ended. */
+async function analyse(page) {
+  await page.getByRole("button", { name: "Analyse case" }).click();
+  return runEnded(page);
+}
+
+/** The visible text of an element, shadow roots included, as a list of word tokens. */
+function renderedWords(page, selector) {
+  return page.evaluate((selector) => {
+    const collect = (node, out) => {
+      if (node.nodeType === Node.TEXT_NODE) out.push(node.textContent);
+      if (node.nodeName === "STYLE" || node.nodeName === "SCRIPT") return out;
+      if (node.shadowRoot) collect(node.shadowRoot, out);
+      for (const child of node.childNodes) collect(child, out);
+      return out;
+    };
+    const text = collect(document.querySelector(selector), []).join(" ");
+    return text.match(/[\p{L}\p{N}]+/gu) ?? [];
+  }, selector);
+}
+
+/**
+ * The words of a panel's markdown as a reader sees them: fence lines (with their info string), list
+ * numbers, table rules and link targets dropped.
+ */
+function markdownWords(markdown) {
+  const prose = markdown
+    .replace(/^\s*(```|~~~).*$/gm, "")
+    .replace(/\]\([^)]*\)/g, "]")
+    .replace(/^\s*\d+[.)]\s+/gm, "")
+    .replace(/^\s*\|?[\s:|-]+\|[\s:|-]*$/gm, "");
+  return prose.match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** Asserts `expected` appears in `actual` in order (the page adds titles, labels and buttons around it). */
+function assertSubsequence(actual, expected, label) {
+  let at = 0;
+  for (const [index, word] of expected.entries()) {
+    const found = actual.indexOf(word, at);
+    assert.notEqual(found, -1, `${label}: word ${index} "${word}" is missing or out of order`);
+    at = found + 1;
+  }
+}
+
+/** Sets the scripted model's pace through the demo controls. */
+async function setPace(charsPerSec) {
+  const response = await fetch(`${server.origin}/api/demo/pace`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ charsPerSec }),
+  });
+  assert.equal(response.status, 200);
+  await response.body?.cancel();
+}
+
+/** WCAG 2.1 A/AA violations axe-core finds on the page, as `rule: selectors` lines. */
+async function axeViolations(page) {
+  await page.addScriptTag({ path: `${root}node_modules/axe-core/axe.min.js` });
+  return page.evaluate(async () => {
+    const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+    const { violations } = await globalThis.axe.run(document, {
+      runOnly: { type: "tag", values: tags },
+    });
+    return violations.map((v) =>
+      `${v.id}: ${v.nodes.map((node) => node.target.join(" ")).join(", ")}`
+    );
+  });
+}
+
+/** The run as the server holds it. */
+async function serverRun(runId) {
+  const response = await fetch(`${server.origin}/api/runs/${runId}`);
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+/** Checks both panels show the server's text of the run, word for word and in order. */
+async function assertPanelsMatch(page, runId) {
+  const run = await serverRun(runId);
+  assert.ok(run.panels.reasoning.length > 500, "the workflow wrote reasoning");
+  assert.ok(run.panels.chat.length > 100, "the workflow wrote chat summaries");
+  assertSubsequence(
+    await renderedWords(page, "reasoning-panel"),
+    markdownWords(run.panels.reasoning),
+    "reasoning",
+  );
+  assertSubsequence(
+    await renderedWords(page, "chat-stream"),
+    markdownWords(run.panels.chat),
+    "chat",
+  );
+}
+
+test("demo streams a whole case to stream_done with the server's text in both panels", async () => {
+  const { page, context, problems } = await openDemo();
+  const result = await analyse(page);
+  assert.deepEqual(result, { finishReason: "stop", verified: true, runId: result.runId });
+  await assertPanelsMatch(page, result.runId);
+  assert.equal(await page.locator("#status-label").textContent(), "Complete · verified");
+  assert.match(await page.locator("#metric-ttft").textContent(), /^\d+ ms$/);
+  assert.deepEqual(
+    await page.locator(".step").evaluateAll((steps) => steps.map((step) => step.dataset.state)),
+    ["done", "done", "done", "done"],
+  );
+
+  await page.locator("#chart > summary").click();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.locator("#chart > summary").click();
+
+  await page.screenshot({ path: `${screenshots}/demo-desktop.png`, fullPage: true });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: `${screenshots}/demo-dark.png`, fullPage: true });
+  await context.close();
+  assert.deepEqual(problems, []);
+});
+
+test("demo resumes a connection cut mid-stream and completes with the exact text", async () => {
+  const { page, context, problems, expected } = await openDemo();
+  await page.locator("#resilience > summary").click();
+  await page.getByRole("button", { name: "Cut the next run" }).click();
+  await page.locator("#activity-log li", { hasText: "Armed" }).waitFor();
+  // The server ends the first stream response abruptly: that request fails, and Chromium logs it.
+  expected.push(
+    /^request failed: \S+\/workflow\/start\/stream net::ERR_/,
+    /^console: Failed to load resource: net::ERR_/,
+  );
+  const result = await analyse(page);
+  assert.deepEqual(result, { finishReason: "stop", verified: true, runId: result.runId });
+  await assertPanelsMatch(page, result.runId);
+  assert.match(await page.locator("#metric-delivery").textContent(), /resumed 1×/);
+  assert.equal(
+    await page.locator("#activity-log li", { hasText: "Resumed from event #" }).count(),
+    1,
+  );
+  await context.close();
+  assert.deepEqual(problems, []);
+});
+
+test("demo falls back to one batch request when streaming is switched off", async () => {
+  const { page, context, problems, expected } = await openDemo();
+  await page.locator("#resilience > summary").click();
+  await page.getByRole("button", { name: "Turn streaming off" }).click();
+  await page.getByRole("button", { name: "Turn streaming on" }).waitFor();
+  // The stream endpoint answers 503 streaming_disabled, which Chromium also logs.
+  expected.push(
+    /^HTTP 503: \S+\/workflow\/start\/stream$/,
+    /^console: Failed to load resource: .* 503/,
+  );
+  try {
+    const result = await analyse(page);
+    assert.deepEqual(result, { finishReason: "stop", verified: true, runId: result.runId });
+    await assertPanelsMatch(page, result.runId);
+    assert.equal(await page.locator("#metric-delivery").textContent(), "Batch fallback");
+  } finally {
+    await page.getByRole("button", { name: "Turn streaming on" }).click();
+    await page.getByRole("button", { name: "Turn streaming off" }).waitFor();
+  }
+  await context.close();
+  assert.deepEqual(problems, []);
+});
+
+test("demo second viewer attaches to the live run and ends with the same verified text", async () => {
+  // Slow enough that the run is still live when the second tab has opened, then fast again.
+  await setPace(300);
+  const first = await openDemo();
+  await first.page.getByRole("button", { name: "Analyse case" }).click();
+  const link = first.page.getByRole("link", { name: "Open this run in a second viewer" });
+  await first.page.waitForFunction(() =>
+    document.getElementById("second-viewer").hasAttribute("href")
+  );
+  const href = await link.getAttribute("href");
+  const runId = new URLSearchParams(href.slice(href.indexOf("?"))).get("run");
+
+  const second = await openDemo(href);
+  await second.page.waitForFunction(() =>
+    document.getElementById("status-strip").dataset.status === "streaming"
+  );
+  assert.equal((await serverRun(runId)).status, "running");
+  await setPace(FAST_PACE);
+  const [a, b] = await Promise.all([runEnded(first.page), runEnded(second.page)]);
+  assert.deepEqual([a, b], [
+    { finishReason: "stop", verified: true, runId },
+    { finishReason: "stop", verified: true, runId },
+  ]);
+  await assertPanelsMatch(second.page, runId);
+
+  await second.page.setViewportSize(MOBILE);
+  await second.page.screenshot({ path: `${screenshots}/demo-mobile.png`, fullPage: true });
+  await first.context.close();
+  await second.context.close();
+  assert.deepEqual([...first.problems, ...second.problems], []);
+});
+
+mkdirSync(screenshots, { recursive: true });

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { ConfigError, loadConfig } from "../../server/config.ts";
+
+Deno.test("config applies the documented defaults to an empty environment", () => {
+  const config = loadConfig({});
+  assert.deepEqual(
+    [
+      config.port,
+      config.host,
+      config.llmProvider,
+      config.scriptedCharsPerSec,
+      config.scriptedFirstTokenMs,
+    ],
+    [8000, "127.0.0.1", "scripted", 240, 400],
+  );
+  assert.deepEqual(
+    [
+      config.heartbeatMs,
+      config.flushMs,
+      config.orphanGraceMs,
+      config.runTtlMs,
+      config.upstreamIdleTimeoutMs,
+    ],
+    [15000, 40, 30000, 900000, 30000],
+  );
+  assert.deepEqual(
+    [
+      config.dataDir,
+      config.corsOrigins,
+      config.rateLimitPerMin,
+      config.maxConcurrentRuns,
+      config.maxMessageChars,
+    ],
+    ["./data", [], 30, 200, 8000],
+  );
+  assert.equal(config.streamingEnabled, true);
+  assert.equal(config.demoControls, true);
+});
+
+Deno.test("config parses lists, flags and numbers", () => {
+  const config = loadConfig({
+    PORT: "0",
+    CORS_ORIGINS: "https://a.example, https://b.example",
+    STREAMING_ENABLED: "false",
+    RATE_LIMIT_PER_MIN: "5",
+  });
+  assert.deepEqual(config.corsOrigins, ["https://a.example", "https://b.example"]);
+  assert.equal(config.port, 0);
+  assert.equal(config.streamingEnabled, false);
+  assert.equal(config.rateLimitPerMin, 5);
+});
+
+Deno.test("config turns demo controls off by default for the openai provider", () => {
+  const config = loadConfig({
+    LLM_PROVIDER: "openai",
+    OPENAI_BASE_URL: "http://127.0.0.1:1/v1",
+    LLM_MODEL: "m",
+  });
+  assert.equal(config.demoControls, false);
+  assert.equal(
+    loadConfig({
+      LLM_PROVIDER: "openai",
+      OPENAI_BASE_URL: "http://x/v1",
+      LLM_MODEL: "m",
+      DEMO_CONTROLS: "true",
+    }).demoControls,
+    true,
+  );
+});
+
+Deno.test("config rejects a bad value with one line naming the variable", () => {
+  const cases: [Record<string, string>, string][] = [
+    [{ PORT: "abc" }, 'Invalid PORT: "abc"'],
+    [{ PORT: "70000" }, 'Invalid PORT: "70000"'],
+    [{ LLM_PROVIDER: "magic" }, 'Invalid LLM_PROVIDER: "magic"'],
+    [{ STREAMING_ENABLED: "maybe" }, 'Invalid STREAMING_ENABLED: "maybe"'],
+    [{ FLUSH_MS: "-1" }, 'Invalid FLUSH_MS: "-1"'],
+    [
+      { LLM_PROVIDER: "openai", LLM_MODEL: "m" },
+      "Missing OPENAI_BASE_URL: required when LLM_PROVIDER=openai",
+    ],
+    [{ LLM_PROVIDER: "openai", OPENAI_BASE_URL: "ftp://x" }, 'Invalid OPENAI_BASE_URL: "ftp://x"'],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => loadConfig(env),
+      (error: unknown) => error instanceof ConfigError && error.message === message,
+    );
+  }
+});

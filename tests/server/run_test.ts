@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { Run } from "../../server/runs/run.ts";
+import { sha256Hex } from "../../server/runs/digest.ts";
+import { manualClock } from "./harness.ts";
+
+function newRun() {
+  const clock = manualClock();
+  const run = new Run(
+    {
+      id: "R".repeat(22),
+      kind: "chat",
+      plan: [{ stage: "reply", panel: "chat", title: "Reply" }],
+      createdAt: 0,
+    },
+    { clock, flushMs: 40, backlogBytes: 1 << 20 },
+  );
+  run.openStage("chat", "reply", { index: 0, count: 1, title: "Reply" });
+  return { run, clock };
+}
+
+const chunks = (run: Run) =>
+  run.events.flatMap((e) => e.type === "content_chunk" ? [e.content] : []);
+
+Deno.test("run holds a short tail until FLUSH_MS of provider silence, then sends it", () => {
+  const { run, clock } = newRun();
+  run.write("chat", "Patient");
+  assert.deepEqual(chunks(run), []);
+  clock.advance(39);
+  assert.deepEqual(chunks(run), []);
+  clock.advance(1);
+  assert.deepEqual(chunks(run), ["Patient"]);
+});
+
+Deno.test("run restarts the idle flush on every delta", () => {
+  const { run, clock } = newRun();
+  run.write("chat", "Pat");
+  clock.advance(30);
+  run.write("chat", "ient");
+  clock.advance(30);
+  assert.deepEqual(chunks(run), []);
+  clock.advance(10);
+  assert.deepEqual(chunks(run), ["Patient"]);
+});
+
+Deno.test("run cancel sends held text, then stream_done cancelled with digests", () => {
+  const { run } = newRun();
+  run.write("chat", "Stop the");
+  assert.equal(run.cancel(), true);
+  assert.equal(run.controller.signal.aborted, true);
+  const done = run.events.at(-1)!;
+  assert.deepEqual(done.type === "stream_done" && done.metadata, {
+    finish_reason: "cancelled",
+    chunk_count: 2,
+    digest: { reasoning: sha256Hex(""), chat: sha256Hex("Stop the") },
+  });
+  assert.deepEqual(chunks(run), ["Stop ", "the"]);
+  assert.equal(run.cancel(), false);
+  assert.equal(run.status, "cancelled");
+});
+
+Deno.test("run fail logs a clinician-safe error at the open stage, then stream_done error", () => {
+  const { run } = newRun();
+  run.write("chat", "Partial answer ");
+  run.fail("upstream_timeout");
+  const [error, done] = run.events.slice(-2);
+  assert.deepEqual(
+    error.type === "error" && [error.panel, error.stage, error.content, error.metadata],
+    ["chat", "reply", "The model service stopped responding", {
+      error_code: "upstream_timeout",
+      retry_available: true,
+    }],
+  );
+  assert.ok(done.type === "stream_done" && done.metadata.finish_reason === "error");
+  assert.deepEqual(run.error, {
+    code: "upstream_timeout",
+    message: "The model service stopped responding",
+  });
+});
+
+Deno.test("run ignores writes after it ended", () => {
+  const { run } = newRun();
+  run.complete("stop");
+  const count = run.events.length;
+  run.write("chat", "late text that must not appear");
+  run.openStage("chat", "reply", { index: 0, count: 1, title: "Reply" });
+  assert.equal(run.events.length, count);
+});
+
+Deno.test("run rebuilt from its log replays the same events and status", () => {
+  const { run } = newRun();
+  run.write("chat", "Creatinine is rising. ");
+  run.closeStage("chat");
+  run.complete("length");
+  const copy = new Run(run.info, {
+    clock: manualClock(),
+    flushMs: 40,
+    backlogBytes: 1,
+    log: run.events,
+  });
+  assert.deepEqual(copy.events, run.events);
+  assert.deepEqual(copy.frames, run.frames);
+  assert.equal(copy.status, "complete");
+  assert.equal(copy.panels.chat, "Creatinine is rising. ");
+});
+
+Deno.test("run hands out frames in batches bounded by bytes, at least one at a time", () => {
+  const { run } = newRun();
+  run.write("chat", "One two three four five six seven eight nine ten. ");
+  const all = run.framesFrom(0, 1 << 20);
+  assert.equal(all.frames.length, run.events.length);
+  const one = run.framesFrom(2, 1);
+  assert.deepEqual(one.events, [run.events[2]]);
+});

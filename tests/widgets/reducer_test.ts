@@ -1,0 +1,323 @@
+import assert from "node:assert/strict";
+import {
+  connectionFailed,
+  conversationJoined,
+  historyLoaded,
+  initialViewState,
+  integrityChecked,
+  panelText,
+  reduce,
+  statusChanged,
+  userMessageSent,
+  workStarted,
+} from "../../widgets/state/reducer.ts";
+import type { ViewState } from "../../widgets/state/view-state.ts";
+import { RUN, runEvents, WORKFLOW_PLAN } from "./fixtures.ts";
+import type { StreamEvent } from "../../protocol/events.ts";
+
+const apply = (state: ViewState, events: StreamEvent[]) => events.reduce(reduce, state);
+
+/** A workflow run that has streamed the initial stage to both panels and started the plan stage. */
+function midWorkflow() {
+  const run = runEvents();
+  const events = [
+    run.start("workflow", WORKFLOW_PLAN),
+    run.stageStart("reasoning", "initial", 0, 2, "Initial assessment"),
+    run.chunk("reasoning", "initial", "Chest ", 0),
+    run.chunk("reasoning", "initial", "pain.", 1),
+    run.stageComplete("reasoning", "initial", 2, 0, 2),
+    run.stageStart("chat", "initial", 0, 2, "Initial assessment"),
+    run.chunk("chat", "initial", "Likely ", 0),
+    run.chunk("chat", "initial", "ACS.", 1),
+    run.stageComplete("chat", "initial", 2, 0, 2),
+    run.stageStart("reasoning", "plan", 1, 2, "Plan"),
+    run.chunk("reasoning", "plan", "Aspirin", 0),
+  ];
+  return { run, events, state: apply(initialViewState(), events) };
+}
+
+Deno.test("reducer starts idle with empty panels", () => {
+  assert.deepEqual(initialViewState(), {
+    status: "idle",
+    lastSeq: 0,
+    plan: [],
+    sections: { reasoning: [], chat: [] },
+    messages: [],
+  });
+});
+
+Deno.test("reducer lays out pending sections per panel in plan order on run_start", () => {
+  const run = runEvents();
+  const state = reduce(initialViewState(), run.start("workflow", WORKFLOW_PLAN));
+  assert.deepEqual(state.status, "streaming");
+  assert.deepEqual(state.runId, RUN);
+  assert.deepEqual(state.kind, "workflow");
+  assert.deepEqual(state.lastSeq, 1);
+  assert.deepEqual(state.plan, WORKFLOW_PLAN);
+  assert.deepEqual(state.sections.reasoning, [
+    {
+      stage: "initial",
+      panel: "reasoning",
+      title: "Initial assessment",
+      stageIndex: 0,
+      stageCount: 2,
+      status: "pending",
+      text: "",
+      chunkCount: 0,
+    },
+    {
+      stage: "plan",
+      panel: "reasoning",
+      title: "Plan",
+      stageIndex: 1,
+      stageCount: 2,
+      status: "pending",
+      text: "",
+      chunkCount: 0,
+    },
+  ]);
+  assert.deepEqual(state.sections.chat.map((section) => [section.stage, section.status]), [
+    ["initial", "pending"],
+    ["plan", "pending"],
+  ]);
+  assert.deepEqual(state.messages, []);
+});
+
+Deno.test("reducer accumulates text, counts and statuses per section", () => {
+  const { state } = midWorkflow();
+  assert.deepEqual(
+    state.sections.reasoning.map((
+      section,
+    ) => [section.stage, section.status, section.text, section.chunkCount]),
+    [["initial", "complete", "Chest pain.", 2], ["plan", "streaming", "Aspirin", 1]],
+  );
+  assert.deepEqual(
+    state.sections.chat.map((
+      section,
+    ) => [section.stage, section.status, section.text, section.chunkCount]),
+    [["initial", "complete", "Likely ACS.", 2], ["plan", "pending", "", 0]],
+  );
+  assert.deepEqual(state.lastSeq, 11);
+  assert.deepEqual(panelText(state, "reasoning"), "Chest pain.Aspirin");
+});
+
+Deno.test("reducer shows a workflow's chat summaries as titled assistant messages", () => {
+  const { state } = midWorkflow();
+  assert.deepEqual(state.messages, [
+    {
+      id: `${RUN}:initial`,
+      role: "assistant",
+      content: "Likely ACS.",
+      status: "complete",
+      runId: RUN,
+      title: "Initial assessment",
+    },
+  ]);
+});
+
+Deno.test("reducer ignores a replayed event and returns the same object", () => {
+  const { events, state } = midWorkflow();
+  assert.equal(reduce(state, events[6]), state);
+  assert.equal(reduce(state, events[0]), state);
+});
+
+Deno.test("reducer ignores heartbeats", () => {
+  const { state } = midWorkflow();
+  assert.equal(reduce(state, { type: "heartbeat", runId: RUN, ts: 5 }), state);
+});
+
+Deno.test("reducer ignores events of another run that did not start here", () => {
+  const { state } = midWorkflow();
+  const other = runEvents("run_bbbbbbbbbbbbbbbb");
+  other.start("workflow", WORKFLOW_PLAN);
+  assert.equal(reduce(state, other.chunk("reasoning", "plan", "stale", 0)), state);
+});
+
+Deno.test("reducer keeps partial text and marks open sections on an error event", () => {
+  const { run, state } = midWorkflow();
+  const failed = apply(state, [
+    run.error("upstream_error", "The model stopped answering", "reasoning", "plan"),
+    run.done("error"),
+  ]);
+  assert.deepEqual(failed.status, "error");
+  assert.deepEqual(failed.finishReason, "error");
+  assert.deepEqual(failed.error, {
+    code: "upstream_error",
+    message: "The model stopped answering",
+    retryAvailable: true,
+  });
+  assert.deepEqual(failed.sections.reasoning.map((section) => [section.status, section.text]), [
+    ["complete", "Chest pain."],
+    ["error", "Aspirin"],
+  ]);
+  assert.deepEqual(failed.sections.chat[1].status, "pending");
+});
+
+Deno.test("reducer ends a cancelled run with its streaming message cancelled", () => {
+  const run = runEvents();
+  const state = apply(initialViewState(), [
+    run.start("chat", [{ stage: "reply", panel: "chat", title: "Reply" }], "conv1"),
+    run.stageStart("chat", "reply", 0, 1, "Reply"),
+    run.chunk("chat", "reply", "Start ", 0),
+    run.done("cancelled"),
+  ]);
+  assert.deepEqual(state.status, "cancelled");
+  assert.deepEqual(state.finishReason, "cancelled");
+  assert.deepEqual(state.conversationId, "conv1");
+  assert.deepEqual(state.messages, [
+    { id: `${RUN}:reply`, role: "assistant", content: "Start ", status: "cancelled", runId: RUN },
+  ]);
+});
+
+Deno.test("reducer finishes a run as done on stream_done stop", () => {
+  const { run, state } = midWorkflow();
+  const done = apply(state, [run.stageComplete("reasoning", "plan", 1, 1, 2), run.done("stop")]);
+  assert.deepEqual(done.status, "done");
+  assert.deepEqual(done.finishReason, "stop");
+  assert.deepEqual(done.error, undefined);
+});
+
+Deno.test("reducer always applies a seq-0 stream_lost, even for an unseen run", () => {
+  const lost: StreamEvent[] = [
+    {
+      type: "error",
+      runId: RUN,
+      seq: 0,
+      ts: 1,
+      panel: "chat",
+      stage: "",
+      content: "The stream is no longer available",
+      metadata: { error_code: "stream_lost", retry_available: true },
+    },
+    {
+      type: "stream_done",
+      runId: RUN,
+      seq: 0,
+      ts: 1,
+      panel: "chat",
+      stage: "",
+      content: "",
+      metadata: {
+        finish_reason: "error",
+        chunk_count: 0,
+        digest: { reasoning: "0".repeat(64), chat: "0".repeat(64) },
+      },
+    },
+  ];
+  const state = apply(initialViewState(), lost);
+  assert.deepEqual(state.status, "error");
+  assert.deepEqual(state.error, {
+    code: "stream_lost",
+    message: "The stream is no longer available",
+    retryAvailable: true,
+  });
+  assert.deepEqual(state.lastSeq, 0);
+});
+
+Deno.test("reducer appends a section for a stage the plan did not announce", () => {
+  const run = runEvents();
+  const state = apply(initialViewState(), [
+    run.start("chat", [{ stage: "reply", panel: "chat", title: "Reply" }]),
+    run.chunk("reasoning", "reply", "Think", 0),
+  ]);
+  assert.deepEqual(state.sections.reasoning, [
+    {
+      stage: "reply",
+      panel: "reasoning",
+      title: "reply",
+      stageIndex: 0,
+      stageCount: 1,
+      status: "streaming",
+      text: "Think",
+      chunkCount: 1,
+    },
+  ]);
+});
+
+Deno.test("reducer keeps the conversation when a chat run follows another", () => {
+  const first = runEvents("run_1111111111111111");
+  const second = runEvents("run_2222222222222222");
+  const plan = [{ stage: "reply", panel: "chat" as const, title: "Reply" }];
+  let state = userMessageSent(initialViewState(), { id: "local-1", content: "Hi" });
+  state = apply(state, [
+    first.start("chat", plan, "c1"),
+    first.stageStart("chat", "reply", 0, 1, "Reply"),
+    first.chunk("chat", "reply", "Hello", 0),
+    first.done("stop"),
+  ]);
+  state = userMessageSent(workStarted(state), { id: "local-2", content: "More" });
+  state = apply(state, [
+    second.start("chat", plan, "c1"),
+    second.stageStart("chat", "reply", 0, 1, "Reply"),
+    second.chunk("chat", "reply", "Sure", 0),
+  ]);
+  assert.deepEqual(
+    state.messages.map((message) => [message.id, message.role, message.content, message.status]),
+    [
+      ["local-1", "user", "Hi", "complete"],
+      ["run_1111111111111111:reply", "assistant", "Hello", "complete"],
+      ["local-2", "user", "More", "complete"],
+      ["run_2222222222222222:reply", "assistant", "Sure", "streaming"],
+    ],
+  );
+  assert.deepEqual(state.lastSeq, 3);
+  assert.deepEqual(state.runId, "run_2222222222222222");
+});
+
+Deno.test("reducer replaces an earlier workflow run's summaries when a new workflow run starts", () => {
+  const { state } = midWorkflow();
+  const next = runEvents("run_cccccccccccccccc");
+  const restarted = reduce(workStarted(state), next.start("workflow", WORKFLOW_PLAN));
+  assert.deepEqual(restarted.messages, []);
+  assert.deepEqual(restarted.sections.reasoning.map((section) => section.status), [
+    "pending",
+    "pending",
+  ]);
+});
+
+Deno.test("workStarted clears the run but keeps the conversation", () => {
+  const { state } = midWorkflow();
+  const started = workStarted(conversationJoined(state, "c9"));
+  assert.deepEqual(started.status, "connecting");
+  assert.deepEqual(started.conversationId, "c9");
+  assert.deepEqual(started.runId, undefined);
+  assert.deepEqual(started.lastSeq, 0);
+  assert.deepEqual(started.sections, { reasoning: [], chat: [] });
+  assert.deepEqual(started.messages, state.messages);
+});
+
+Deno.test("statusChanged returns the same object for the same status", () => {
+  const state = initialViewState();
+  assert.equal(statusChanged(state, "idle"), state);
+  assert.deepEqual(statusChanged(state, "reconnecting").status, "reconnecting");
+});
+
+Deno.test("connectionFailed keeps partial text and marks streaming sections as errors", () => {
+  const { state } = midWorkflow();
+  const error = { code: "stream_lost" as const, message: "Lost", retryAvailable: true };
+  const failed = connectionFailed(state, error);
+  assert.deepEqual(failed.status, "error");
+  assert.deepEqual(failed.error, error);
+  assert.deepEqual(failed.sections.reasoning[1].status, "error");
+  assert.deepEqual(failed.sections.reasoning[1].text, "Aspirin");
+});
+
+Deno.test("historyLoaded replaces the messages and sets the conversation", () => {
+  const loaded = historyLoaded(initialViewState(), {
+    conversationId: "c1",
+    messages: [{ id: "m1", role: "user", content: "Hi", status: "complete" }],
+  });
+  assert.deepEqual(loaded.conversationId, "c1");
+  assert.deepEqual(loaded.messages, [{
+    id: "m1",
+    role: "user",
+    content: "Hi",
+    status: "complete",
+  }]);
+});
+
+Deno.test("integrityChecked records the result once", () => {
+  const checked = integrityChecked(initialViewState(), true);
+  assert.deepEqual(checked.verified, true);
+  assert.equal(integrityChecked(checked, true), checked);
+});

@@ -1,0 +1,293 @@
+import { css, html, nothing, type TemplateResult } from "lit";
+import { property } from "lit/decorators.js";
+import { repeat } from "lit/directives/repeat.js";
+import { copySource } from "./copy.ts";
+import { defineOnce } from "./define-once.ts";
+import { breakable } from "./markdown/render-tokens.ts";
+import { StickToBottomController } from "./scroll/stick-to-bottom.ts";
+import type { ChatMessage, Section, ViewState } from "./state/view-state.ts";
+import { isBusy, StreamPanel } from "./stream-panel.ts";
+import type { StreamStrings } from "./strings.ts";
+import { markdownStyles } from "./styles/markdown.ts";
+import { themeStyles } from "./styles/theme.ts";
+
+/**
+ * @summary The conversation of the nearest `<stream-provider>`: history, the streaming reply with a
+ * typing indicator, Stop, Retry, Copy per message, and an optional composer.
+ *
+ * @fires - None of its own: Send, Stop, Retry and Esc (stop) act through the nearest
+ * `<stream-provider>`, which fires the `stream-*` events.
+ *
+ * @slot empty - Shown while the conversation has no message (default: nothing).
+ *
+ * @csspart base - The whole element.
+ * @csspart log - The scrolling conversation (role="log").
+ * @csspart message - Every message; also `message-user` or `message-assistant`.
+ * @csspart message-header - A message's author row.
+ * @csspart author - A message's author, or a workflow summary's stage title.
+ * @csspart message-content - A message's text.
+ * @csspart message-reasoning - A saved reply's reasoning, folded (a `<details>`).
+ * @csspart copy-button - A message's Copy button.
+ * @csspart incomplete - The mark on a reply cut short by a cancel or an error.
+ * @csspart typing - The typing indicator shown before the reply's first words.
+ * @csspart jump-button - "Jump to latest", shown when the reader has scrolled up.
+ * @csspart error - The run's error (role="alert").
+ * @csspart retry-button - The error's Retry button.
+ * @csspart stop-button - Stop, shown while a reply streams.
+ * @csspart composer - The message form (attribute `composer`).
+ * @csspart input - The composer's text area.
+ * @csspart send-button - The composer's Send button.
+ *
+ * @cssprop --stream-font - Font family.
+ * @cssprop --stream-fg - Text colour.
+ * @cssprop --stream-bg - Background colour.
+ * @cssprop --stream-muted - Secondary text colour (authors, incomplete mark).
+ * @cssprop --stream-accent - Buttons, links and the typing caret.
+ * @cssprop --stream-danger - Errors.
+ * @cssprop --stream-radius - Corner radius.
+ * @cssprop --stream-gap - Space between messages and controls.
+ * @cssprop --stream-surface - Background of code and of assistant messages.
+ * @cssprop --stream-caret-color - The typing caret (default: the accent).
+ * @cssprop --chat-stream-height - Height of the conversation log (default 28rem).
+ * @cssprop --chat-stream-user-bg - Background of the reader's own messages.
+ */
+export class ChatStream extends StreamPanel {
+  static override styles = [
+    themeStyles,
+    markdownStyles,
+    css`
+      [part~="base"] {
+        position: relative;
+        display: grid;
+        gap: var(--_gap);
+      }
+      [part~="log"] {
+        height: var(--chat-stream-height, 28rem);
+        overflow-y: auto;
+        display: flex;
+        flex-direction: column;
+        gap: var(--_gap);
+        padding: 0.25em;
+      }
+      [part~="message"] {
+        max-width: 90%;
+        padding: 0.5em 0.75em;
+        border-radius: var(--_radius);
+        background: var(--_surface);
+      }
+      [part~="message-user"] {
+        align-self: flex-end;
+        background: var(--chat-stream-user-bg, color-mix(in srgb, var(--_accent) 14%, var(--_bg)));
+      }
+      [part~="message-user"] [part~="message-content"] {
+        white-space: pre-wrap;
+      }
+      [part~="message-header"] {
+        display: flex;
+        justify-content: space-between;
+        align-items: baseline;
+        gap: var(--_gap);
+        color: var(--_muted);
+        font-size: 0.8125em;
+      }
+      [part~="typing"] {
+        align-self: flex-start;
+        padding: 0.5em 0.75em;
+        border-radius: var(--_radius);
+        background: var(--_surface);
+      }
+      .dot {
+        display: inline-block;
+        width: 0.4em;
+        height: 0.4em;
+        margin: 0 0.1em;
+        border-radius: 50%;
+        background: var(--_muted);
+        animation: dot-pulse 1.2s infinite ease-in-out;
+      }
+      .dot:nth-child(3) {
+        animation-delay: 0.2s;
+      }
+      .dot:nth-child(4) {
+        animation-delay: 0.4s;
+      }
+      @keyframes dot-pulse {
+        50% {
+          opacity: 0.3;
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .dot {
+          animation: none;
+        }
+      }
+      [part~="jump-button"] {
+        position: absolute;
+        inset-inline-end: 1em;
+        top: calc(var(--chat-stream-height, 28rem) - 2.5em);
+        background: var(--_bg);
+      }
+      .actions {
+        display: flex;
+        gap: var(--_gap);
+      }
+      [part~="composer"] {
+        display: flex;
+        gap: var(--_gap);
+        align-items: flex-end;
+      }
+      [part~="input"] {
+        flex: 1;
+        font: inherit;
+        color: inherit;
+        background: var(--_bg);
+        border: 1px solid var(--_muted);
+        border-radius: var(--_radius);
+        padding: 0.5em;
+        resize: vertical;
+      }
+    `,
+  ];
+
+  /** Shows the composer: a text area and Send. */
+  @property({ type: Boolean })
+  accessor composer = false;
+
+  readonly #scroll = new StickToBottomController(
+    this,
+    () => this.renderRoot?.querySelector<HTMLElement>("[part~='log']"),
+  );
+
+  /** Stage progress belongs to the reasoning panel; the chat announces only the run's end. */
+  protected override announcedSections(): Section[] {
+    return [];
+  }
+
+  protected override focusFallback(): HTMLElement | null | undefined {
+    const part = (name: string) => this.renderRoot.querySelector<HTMLElement>(`[part~="${name}"]`);
+    return part("input") ?? part("log");
+  }
+
+  protected override render(): TemplateResult {
+    const strings = this.text;
+    const view = this.context?.view;
+    const messages = view?.messages ?? [];
+    this.keepMarkdown(new Set(messages.flatMap(({ id }) => [id, reasoningKey(id)])));
+    const busy = this.busy;
+    const replying = messages.some((m) => m.status === "streaming" && m.content !== "");
+    return html`
+      <div part="base">
+        <div part="log" role="log" tabindex="0" aria-label=${strings.conversation} aria-busy=${busy
+          ? "true"
+          : "false"}>
+          ${messages.length === 0 && !busy ? html`<slot name="empty"></slot>` : nothing}
+          ${repeat(messages, (m) => m.id, (m) => this.#renderMessage(m, view!, strings))}
+          ${busy && !replying ? this.#renderTyping(strings) : nothing}
+        </div>
+        ${this.#scroll.scrolledAway
+          ? html`<button part="jump-button" @click=${() =>
+            this.#scroll.jumpToLatest()}>${strings.jumpToLatest}</button>`
+          : nothing}
+        ${this.renderError()}
+        ${busy
+          ? html`<div class="actions"><button part="stop-button" @click=${() =>
+            this.context.cancel()}>${strings.stop}</button></div>`
+          : nothing}
+        ${this.composer ? this.#renderComposer(busy, strings) : nothing}
+        ${this.renderLiveRegion()}
+      </div>
+    `;
+  }
+
+  #renderMessage(message: ChatMessage, view: ViewState, strings: StreamStrings): TemplateResult {
+    const user = message.role === "user";
+    const streaming = message.status === "streaming" && isBusy(view.status);
+    const incomplete = message.status === "cancelled" || message.status === "error" ||
+      (message.status === "streaming" && !streaming);
+    const author = user ? strings.you : message.title ?? strings.assistant;
+    const content = user
+      ? breakable(message.content)
+      : this.markdownFor(message.id).render(message.content, streaming);
+    return html`
+      <article part="message ${user ? "message-user" : "message-assistant"}" aria-label=${author}>
+        <div part="message-header">
+          <span part="author">${author}</span>
+          ${message.content
+            ? html`<button part="copy-button" aria-label=${strings.copyLabel(author)} @click=${() =>
+              this.copy(
+                copySource(message.content, incomplete ? strings.incomplete : undefined),
+              )}>${strings.copy}</button>`
+            : nothing}
+        </div>
+        ${message.reasoning
+          ? this.#renderReasoning(message.id, message.reasoning, strings)
+          : nothing}
+        <div part="message-content" class=${streaming
+          ? "markdown streaming"
+          : "markdown"}>${content}</div>
+        ${incomplete ? html`<div part="incomplete">${strings.incomplete}</div>` : nothing}
+      </article>
+    `;
+  }
+
+  /** A saved reply's reasoning, folded away: the answer is what the reader came for. */
+  #renderReasoning(id: string, reasoning: string, strings: StreamStrings): TemplateResult {
+    return html`
+      <details part="message-reasoning">
+        <summary>${strings.reasoning}</summary>
+        <div class="markdown">${this.markdownFor(reasoningKey(id)).render(reasoning, false)}</div>
+      </details>
+    `;
+  }
+
+  #renderTyping(strings: StreamStrings): TemplateResult {
+    return html`<div part="typing">
+      <span class="visually-hidden">${strings.typing}</span>
+      <span class="dot" aria-hidden="true"></span><span class="dot" aria-hidden="true"></span><span class="dot" aria-hidden="true"></span>
+    </div>`;
+  }
+
+  #renderComposer(busy: boolean, strings: StreamStrings): TemplateResult {
+    return html`
+      <form part="composer" @submit=${this.#onSubmit}>
+        <textarea part="input" name="message" rows="2" aria-label=${strings.composerLabel}
+          placeholder=${strings.composerPlaceholder} @keydown=${this.#onComposerKey}></textarea>
+        <button part="send-button" type="submit" ?disabled=${busy || !this.context}>${strings
+          .send}</button>
+      </form>
+    `;
+  }
+
+  /** Enter sends, Shift+Enter is a new line; an IME composition's Enter is the IME's. */
+  #onComposerKey = (event: KeyboardEvent): void => {
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    (event.target as HTMLTextAreaElement).form?.requestSubmit();
+  };
+
+  #onSubmit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const input = (event.target as HTMLFormElement).elements.namedItem(
+      "message",
+    ) as HTMLTextAreaElement;
+    const message = input.value.trim();
+    if (message === "" || this.busy || !this.context) return;
+    input.value = "";
+    this.#scroll.jumpToLatest();
+    // The provider reports a failed send through the view's error, which renders as an alert.
+    this.context.send(message).catch(() => {});
+  };
+}
+
+/** A saved reply's reasoning renders apart from its answer. */
+function reasoningKey(messageId: string): string {
+  return `${messageId}/reasoning`;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "chat-stream": ChatStream;
+  }
+}
+
+defineOnce("chat-stream", ChatStream);

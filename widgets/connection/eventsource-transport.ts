@@ -1,0 +1,29 @@
+/**
+ * The native EventSource transport. The browser reconnects by itself after a cut (sending
+ * `Last-Event-ID`); when the controller reconnects (a stall, a closed source) it opens a new
+ * source with `?lastEventId=<cursor>`, since an EventSource cannot send headers.
+ */
+import type { StreamTransport } from "./transport.ts";
+import { withLastEventId } from "./urls.ts";
+
+/** A transport over the given EventSource constructor. */
+export function eventSourceTransport(Source: typeof EventSource): StreamTransport {
+  return ({ url, cursor, signal }, handlers) =>
+    new Promise((resolve) => {
+      const source = new Source(cursor === undefined ? url : withLastEventId(url, cursor));
+      const finish = (type: "failed" | "aborted") => {
+        source.close();
+        signal.removeEventListener("abort", onAbort);
+        resolve({ type });
+      };
+      const onAbort = () => finish("aborted");
+      signal.addEventListener("abort", onAbort);
+      source.onopen = () => handlers.open();
+      source.onmessage = (message: MessageEvent<string>) => {
+        if (!signal.aborted) handlers.message({ data: message.data });
+      };
+      // CLOSED: the browser gave up (an HTTP error or a wrong content type); otherwise it retries.
+      source.onerror = () =>
+        source.readyState === Source.CLOSED ? finish("failed") : handlers.reconnecting();
+    });
+}

@@ -1,0 +1,57 @@
+/** The JSON side of the API as the elements use it: one request helper and error classification. */
+import { ApiError } from "../../protocol/api-error.ts";
+import type { StreamOutcome } from "./transport.ts";
+
+/** An HTTP error answer. */
+export type Refusal = Extract<StreamOutcome, { type: "refused" }>;
+
+/** A JSON request's outcome: the body, an HTTP error, or no response at all. */
+export type JsonOutcome = { type: "ok"; body: unknown } | Refusal | { type: "failed" };
+
+/** Reads an error response into the parts a caller decides on: status, code, `Retry-After`. */
+export async function refusalOf(response: Response): Promise<Refusal> {
+  const refusal: Refusal = { type: "refused", status: response.status };
+  const seconds = Number(response.headers.get("Retry-After"));
+  if (response.headers.has("Retry-After") && Number.isFinite(seconds)) {
+    refusal.retryAfterMs = seconds * 1000;
+  }
+  try {
+    const body = ApiError.safeParse(await response.json());
+    if (body.success) {
+      refusal.code = body.data.error.code;
+      refusal.message = body.data.error.message;
+    }
+  } catch {
+    // Not JSON (a proxy's error page): the status alone decides.
+  }
+  return refusal;
+}
+
+/** Whether an HTTP error is worth repeating: timeouts, rate limits and server errors are. */
+export function isRetryable(refusal: Refusal): boolean {
+  return refusal.status === 408 || refusal.status === 429 || refusal.status >= 500;
+}
+
+/** Sends a JSON request (a body means POST) and reads the JSON answer. Never rejects. */
+export async function requestJson(
+  fetchImpl: typeof fetch,
+  url: string,
+  { body, headers = {} }: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<JsonOutcome> {
+  const init: RequestInit = {
+    headers: { ...headers, Accept: "application/json" },
+    cache: "no-store",
+  };
+  if (body !== undefined) {
+    init.method = "POST";
+    init.headers = { ...init.headers, "Content-Type": "application/json" };
+    init.body = JSON.stringify(body);
+  }
+  try {
+    const response = await fetchImpl(url, init);
+    if (!response.ok) return await refusalOf(response);
+    return { type: "ok", body: await response.json() };
+  } catch {
+    return { type: "failed" };
+  }
+}

@@ -1,0 +1,39 @@
+/** Copying to the clipboard, also on plain-http intranet pages that lack the async Clipboard API. */
+
+/** Copies `text`; resolves whether it worked. */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return copyThroughSelection(text);
+  }
+}
+
+/** The text a copy of streamed output carries: an incomplete one ends with the mark in brackets. */
+export function copySource(text: string, incompleteMark: string | undefined): string {
+  return incompleteMark === undefined ? text : `${text.trimEnd()}\n\n[${incompleteMark}]`;
+}
+
+/** `execCommand("copy")` is deprecated but is the only way on insecure origins. */
+function copyThroughSelection(text: string): boolean {
+  const focused = deepActiveElement();
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.readOnly = true;
+  area.style.cssText = "position:fixed;inset:0 auto auto 0;opacity:0";
+  document.body.append(area);
+  area.select();
+  try {
+    return document.execCommand("copy");
+  } finally {
+    area.remove();
+    focused?.focus();
+  }
+}
+
+function deepActiveElement(): HTMLElement | undefined {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active instanceof HTMLElement ? active : undefined;
+}

@@ -1,0 +1,24 @@
+/**
+ * The widget bundle: defines `<stream-provider>`, `<reasoning-panel>` and `<chat-stream>` (each
+ * module defines its element once, so loading the bundle twice never throws) and exports their
+ * classes and public types.
+ */
+export { StreamProvider, type TransportName } from "./stream-provider.ts";
+export { ReasoningPanel } from "./reasoning-panel.ts";
+export { ChatStream } from "./chat-stream.ts";
+export {
+  StreamDoneEvent,
+  StreamErrorEvent,
+  StreamEventEvent,
+  StreamStatusEvent,
+} from "./events.ts";
+export { streamContext, type StreamContextValue } from "./context.ts";
+export type {
+  ChatMessage,
+  Section,
+  SectionStatus,
+  StreamStatus,
+  ViewError,
+  ViewState,
+} from "./state/view-state.ts";
+export type { ErrorCode, FinishReason, Panel, PlanEntry, StreamEvent } from "../protocol/events.ts";

@@ -1,0 +1,168 @@
+import { css, html, nothing, type TemplateResult } from "lit";
+import { property } from "lit/decorators.js";
+import { copySource } from "./copy.ts";
+import { defineOnce } from "./define-once.ts";
+import type { Section, SectionStatus, StreamStatus, ViewState } from "./state/view-state.ts";
+import { StreamPanel } from "./stream-panel.ts";
+import type { StreamStrings } from "./strings.ts";
+import { markdownStyles } from "./styles/markdown.ts";
+import { themeStyles } from "./styles/theme.ts";
+
+/**
+ * @summary The reasoning panel of the nearest `<stream-provider>`: one section per stage, each
+ * streamed as it is written, with progress, Copy, and the error with Retry when the run fails.
+ *
+ * @fires - None of its own: Copy, Retry and Esc (stop) act through the nearest `<stream-provider>`,
+ * which fires the `stream-*` events.
+ *
+ * @slot empty - Shown before any stage has started (default: "Nothing yet").
+ *
+ * @csspart base - The panel.
+ * @csspart section - One stage.
+ * @csspart header - A stage's title row.
+ * @csspart title - A stage's title.
+ * @csspart progress - A stage's position, e.g. "2 of 4".
+ * @csspart status - A stage's status.
+ * @csspart copy-button - A stage's Copy button.
+ * @csspart content - A stage's rendered markdown.
+ * @csspart incomplete - The mark on a stage cut short by a cancel or an error.
+ * @csspart error - The run's error (role="alert").
+ * @csspart retry-button - The error's Retry button.
+ * @csspart empty - The wrapper of the `empty` slot.
+ *
+ * @cssprop --stream-font - Font family.
+ * @cssprop --stream-fg - Text colour.
+ * @cssprop --stream-bg - Background colour.
+ * @cssprop --stream-muted - Secondary text colour (status, progress, incomplete mark).
+ * @cssprop --stream-accent - Buttons, links and the typing caret.
+ * @cssprop --stream-danger - Errors.
+ * @cssprop --stream-radius - Corner radius.
+ * @cssprop --stream-gap - Space between sections and controls.
+ * @cssprop --stream-surface - Background of code and of sections.
+ * @cssprop --stream-caret-color - The typing caret (default: the accent).
+ * @cssprop --reasoning-panel-section-border - Border of each section.
+ */
+export class ReasoningPanel extends StreamPanel {
+  static override styles = [
+    themeStyles,
+    markdownStyles,
+    css`
+      [part~="base"] {
+        display: grid;
+        gap: var(--_gap);
+      }
+      [part~="section"] {
+        border: var(--reasoning-panel-section-border, 1px solid var(--_surface));
+        border-radius: var(--_radius);
+        padding: var(--_gap);
+      }
+      [part~="header"] {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: 0.25em var(--_gap);
+        margin-bottom: 0.5em;
+      }
+      [part~="title"] {
+        margin: 0;
+        font-size: 1em;
+        flex: 1 1 auto;
+      }
+      [part~="progress"],
+      [part~="status"] {
+        color: var(--_muted);
+        font-size: 0.875em;
+      }
+      [part~="empty"] {
+        color: var(--_muted);
+      }
+    `,
+  ];
+
+  /** Shows only this stage when set. */
+  @property()
+  accessor stage = "";
+
+  protected override announcedSections(view: ViewState): Section[] {
+    const all = view.sections.reasoning;
+    return this.stage ? all.filter((section) => section.stage === this.stage) : all;
+  }
+
+  protected override focusFallback(): HTMLElement | null | undefined {
+    return this.renderRoot.querySelector<HTMLElement>("[part~='base']");
+  }
+
+  protected override render(): TemplateResult {
+    const strings = this.text;
+    const view = this.context?.view;
+    const sections = view ? this.announcedSections(view) : [];
+    this.keepMarkdown(new Set(sections.map((section) => markdownKey(view!, section))));
+    // The panel is the one landmark (unnamed sections are not), and one-stage panels on a page
+    // take their stage's title, so landmark names stay unique.
+    const label = this.stage && sections[0] ? sections[0].title : strings.reasoning;
+    return html`
+      <div part="base" role="region" tabindex="-1" aria-label=${label} aria-busy=${this.busy
+        ? "true"
+        : "false"}>
+        ${sections.length === 0
+          ? html`<div part="empty"><slot name="empty">${strings.nothingYet}</slot></div>`
+          : sections.map((section) => this.#renderSection(section, view!, strings))}
+        ${this.renderError()}
+      </div>
+      ${this.renderLiveRegion()}
+    `;
+  }
+
+  #renderSection(section: Section, view: ViewState, strings: StreamStrings): TemplateResult {
+    const status = displayedStatus(section, view.status);
+    const streaming = status === "streaming";
+    const incomplete = (status === "error" || status === "cancelled") && section.text !== "";
+    const markdown = this.markdownFor(markdownKey(view, section));
+    return html`
+      <section part="section" class=${status}>
+        <div part="header">
+          <h3 part="title">${section.title}</h3>
+          <span part="progress">${strings.progress(
+            section.stageIndex + 1,
+            section.stageCount,
+          )}</span>
+          <span part="status">${strings.status[status]}</span>
+          ${section.text
+            ? html`
+              <button part="copy-button" aria-label=${strings.copyLabel(section.title)}
+                @click=${() =>
+                  this.copy(copySource(section.text, incomplete ? strings.incomplete : undefined))}
+              >${strings.copy}</button>
+            `
+            : nothing}
+        </div>
+        ${section.text || streaming
+          ? html`<div part="content" class=${streaming ? "markdown streaming" : "markdown"}>${
+            markdown.render(section.text, streaming)
+          }</div>`
+          : nothing}
+        ${incomplete ? html`<div part="incomplete">${strings.incomplete}</div>` : nothing}
+      </section>
+    `;
+  }
+}
+
+/** Renderers are per run and stage, so a new run starts from scratch. */
+function markdownKey(view: ViewState, section: Section): string {
+  return `${view.runId ?? ""}/${section.stage}`;
+}
+
+/** A stage still open when its run failed or was stopped ended that way too. */
+function displayedStatus(section: Section, run: StreamStatus): SectionStatus {
+  const open = section.status === "pending" || section.status === "streaming";
+  if (open && (run === "error" || run === "cancelled")) return run;
+  return section.status;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "reasoning-panel": ReasoningPanel;
+  }
+}
+
+defineOnce("reasoning-panel", ReasoningPanel);

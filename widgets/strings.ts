@@ -1,0 +1,75 @@
+/** The elements' UI strings: English by default, replaceable through each element's `strings` property. */
+import type { SectionStatus } from "./state/view-state.ts";
+
+/** Every string the elements show or announce. */
+export interface StreamStrings {
+  /** Section statuses, shown next to each stage title. */
+  status: Record<SectionStatus, string>;
+  /** Stage progress, e.g. "2 of 4". */
+  progress: (index: number, count: number) => string;
+  copy: string;
+  /** Accessible name of a stage's or a message's copy button. */
+  copyLabel: (what: string) => string;
+  copied: string;
+  copyFailed: string;
+  retry: string;
+  stop: string;
+  send: string;
+  jumpToLatest: string;
+  /** The quiet mark on text cut short by a cancel or an error; a copy ends with it in brackets. */
+  incomplete: string;
+  you: string;
+  assistant: string;
+  /** Accessible name of the conversation log. */
+  conversation: string;
+  /** Accessible name of the reasoning panel. */
+  reasoning: string;
+  composerLabel: string;
+  composerPlaceholder: string;
+  typing: string;
+  stageStarted: (title: string) => string;
+  stageComplete: (title: string) => string;
+  done: string;
+  cancelled: string;
+  reconnecting: string;
+  nothingYet: string;
+}
+
+/** The default English strings. */
+export const defaultStrings: StreamStrings = {
+  status: {
+    pending: "Waiting",
+    streaming: "Writing…",
+    complete: "Done",
+    error: "Failed",
+    cancelled: "Stopped",
+  },
+  progress: (index, count) => `${index} of ${count}`,
+  copy: "Copy",
+  copyLabel: (what) => `Copy ${what}`,
+  copied: "Copied",
+  copyFailed: "Copy failed",
+  retry: "Retry",
+  stop: "Stop",
+  send: "Send",
+  jumpToLatest: "Jump to latest",
+  incomplete: "incomplete",
+  you: "You",
+  assistant: "Assistant",
+  conversation: "Conversation",
+  reasoning: "Reasoning",
+  composerLabel: "Message",
+  composerPlaceholder: "Ask a question…",
+  typing: "Assistant is writing",
+  stageStarted: (title) => `${title} started`,
+  stageComplete: (title) => `${title} complete`,
+  done: "Finished",
+  cancelled: "Stopped",
+  reconnecting: "Connection lost, reconnecting",
+  nothingYet: "Nothing yet",
+};
+
+/** The defaults with a host page's replacements applied. */
+export function resolveStrings(overrides: Partial<StreamStrings> | undefined): StreamStrings {
+  return overrides ? { ...defaultStrings, ...overrides } : defaultStrings;
+}
