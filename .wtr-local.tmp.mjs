@@ -44,6 +44,7 @@ function apiProxy(context, next) {
       if (!context.headerSent) context.status = 502;
       resolve();
     });
+    // The response's close (not the request's, which fires once the body is read) marks a browser disconnect.
     context.res.on("close", () => upstream.destroy());
     context.req.pipe(upstream);
   });

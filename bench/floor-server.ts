@@ -13,6 +13,7 @@
 import { encodeEvent, encodeRetry } from "../protocol/sse-encode.ts";
 import type { StreamEvent } from "../protocol/events.ts";
 import { takeChunks } from "../server/runs/chunker.ts";
+import { reportMemoryOnSignal } from "./lib/memory-signal.ts";
 
 const TEXT =
   "The patient is a 58-year-old with crushing substernal chest pain radiating to the left arm, " +
@@ -199,6 +200,7 @@ function handle(request: Request): Response {
   }
 }
 
+reportMemoryOnSignal();
 Deno.serve({
   hostname: "127.0.0.1",
   port: 0,

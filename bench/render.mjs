@@ -13,9 +13,12 @@ import { startFakeUpstream } from "./lib/fake-upstream.mjs";
 import { printTable, root, startServer, writeResult } from "./lib/proc.mjs";
 import { round } from "./lib/stats.mjs";
 
+// Prose as a model writes it: sentences, and a paragraph break every few of them.
 const PROSE =
   "The patient reports chest pain that began at rest two hours ago, radiating to the left arm, " +
-  "with sweating and nausea. Vital signs are stable and the first troponin is pending. ";
+  "with sweating and nausea. Vital signs are stable and the first troponin is pending. " +
+  "The ECG shows no new ST elevation, and the pain eased after sublingual nitroglycerin. " +
+  "A repeat troponin at three hours will decide between admission and early discharge.\n\n";
 
 /** Cuts text into word-level pieces of 5–10 characters (longer words are split). */
 function wordChunks(text) {
@@ -92,6 +95,10 @@ function scenarios(quick) {
   };
 }
 
+// The bundle measured: this checkout's, built first, or `BENCH_DIST` (a directory holding a
+// stream-widgets.js built from a change) for before/after figures.
+const dist = process.env.BENCH_DIST?.replace(/\/$/, "") ?? `${root}dist`;
+
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".map": "application/json" };
 
 /**
@@ -106,7 +113,7 @@ function startPageServer() {
       : url.pathname === "/measure.js"
       ? `${root}bench/render/measure.js`
       : url.pathname.startsWith("/dist/") && !url.pathname.includes("..")
-      ? `${root}${url.pathname.slice(1)}`
+      ? `${dist}${url.pathname.slice("/dist".length)}`
       : undefined;
     if (url.pathname === "/favicon.ico") return res.writeHead(204).end();
     if (!file || !existsSync(file)) return res.writeHead(404).end();
@@ -145,7 +152,7 @@ export async function main(args) {
   const names = args.filter((a) => !a.startsWith("--"));
   const all = scenarios(quick);
   const chosen = names.length ? names : Object.keys(all);
-  await build();
+  if (!process.env.BENCH_DIST) await build();
   const upstream = await startFakeUpstream();
   const pages = await startPageServer();
   const server = await startServer({
@@ -238,6 +245,12 @@ function report(r) {
   );
   const pct = r.frames ? (100 * r.framesOver25ms) / r.frames : NaN;
   printTable(["measure", "value", "goal", "met"], [
+    [
+      "stamp → applied by the provider p50 / p99 ms",
+      `${round(r.stampToAppliedMs.p50)} / ${round(r.stampToAppliedMs.p99)}`,
+      "",
+      "",
+    ],
     ["stamp → DOM p50 ms", round(r.stampToDomMs.p50), "", ""],
     [
       "stamp → DOM p99 ms",

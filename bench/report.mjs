@@ -9,7 +9,9 @@ const quick = process.argv.includes("--quick");
 
 /** The results of a part; `bundle` has no quick variant. */
 function load(part) {
-  const file = `${root}bench/results/${part}${quick && part !== "bundle" ? "-quick" : ""}.json`;
+  const variant = quick && part !== "bundle" ? "-quick" : "";
+  const tag = process.env.BENCH_TAG ? `-${process.env.BENCH_TAG}` : "";
+  const file = `${root}bench/results/${part}${variant}${tag}.json`;
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
 }
 
@@ -17,6 +19,9 @@ function table(header, rows) {
   const line = (cells) => `| ${cells.map((c) => String(c ?? "")).join(" | ")} |`;
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
+
+/** Every goal of the issue with its measured value, gathered from all parts. */
+const glance = [];
 
 const fmt = (value) => (typeof value === "number" ? round(value) : value);
 const ratio = (a, b) => (typeof a === "number" && typeof b === "number" && b ? round(a / b) : "");
@@ -51,6 +56,8 @@ if (server) {
         "server RSS KB / stream (median; peak)",
         (r) => `${fmt(r.rssPerStreamKB)}; ${fmt(r.rssPeakPerStreamKB)}`,
       ],
+      ["heap + buffers KB / viewer while held, after GC", (r) => r.heapPerHeldStreamKB],
+      ["heap + buffers KB / stream kept after the run, after GC", (r) => r.heapRetainedPerStreamKB],
       ["wire bytes / payload byte", (r) => r.wirePerPayloadByte],
       ["client CPU ms", (r) => r.clientCpuMs],
     ];
@@ -62,6 +69,7 @@ if (server) {
         return [label, fmt(a), fmt(b), ratio(a, b)];
       }),
     ));
+    for (const g of s.goals ?? []) glance.push([s.title, g.goal, fmt(g.value), g.met]);
     if (s.goals) {
       out.push("");
       out.push(
@@ -77,6 +85,10 @@ if (server) {
 const fanout = load("fanout");
 if (fanout) {
   const { real, floor } = fanout;
+  const p99Ratio = real.latencyMs.p99 / floor.latencyMs.p99;
+  const cpuRatio = real.cpuPerDeliveredUs / floor.cpuPerDeliveredUs;
+  glance.push(["fan-out", "p99 within 1.5× floor", fmt(p99Ratio), p99Ratio <= 1.5]);
+  glance.push(["fan-out", "CPU/delivered event within 1.5× floor", fmt(cpuRatio), cpuRatio <= 1.5]);
   out.push(
     `\n### Fan-out: one run, ${fanout.viewers} viewers, ${fanout.rate} chunks/s (${fanout.at})\n`,
   );
@@ -124,12 +136,34 @@ if (render) {
   out.push(`\n### Render (${render.at})`);
   for (const r of render.scenarios) {
     const pct = (100 * r.framesOver25ms) / r.frames;
+    const part = `render ${r.name}`;
+    glance.push([
+      part,
+      "stamp → DOM p99 ≤ 20 ms",
+      fmt(r.stampToDomMs.p99),
+      r.stampToDomMs.p99 <= 20,
+    ]);
+    glance.push([part, "0 long tasks", r.longTasks, r.longTasks === 0]);
+    glance.push([part, "≤ 0.5 % of frames over 25 ms", `${fmt(pct)} %`, pct <= 0.5]);
+    glance.push([
+      part,
+      "end ÷ start per update ≤ 1.5",
+      fmt(r.updateEndOverStart),
+      r.updateEndOverStart <= 1.5,
+    ]);
+    glance.push([part, "final text exact", r.textExact, r.textExact]);
     out.push(
       `\n**${r.title}** — ${r.chunks} chunks in ${
         fmt(r.elapsedMs / 1000)
       } s, ${r.updates} updates\n`,
     );
     out.push(table(["measure", "value", "goal", "met"], [
+      [
+        "stamp → applied by the provider p50 / p99 ms",
+        `${fmt(r.stampToAppliedMs.p50)} / ${fmt(r.stampToAppliedMs.p99)}`,
+        "",
+        "",
+      ],
       [
         "stamp → DOM p50 / p99 ms",
         `${fmt(r.stampToDomMs.p50)} / ${fmt(r.stampToDomMs.p99)}`,
@@ -175,6 +209,7 @@ if (bundle) {
     ],
     ["min", (bundle.minBytes / 1024).toFixed(1), "", ""],
   ]));
+  for (const g of resume.goals) glance.push(["resume", g.goal, fmt(g.value), g.met]);
   out.push("");
   out.push(
     table(
@@ -191,4 +226,21 @@ if (bundle) {
   );
 }
 
+if (bundle) {
+  glance.push([
+    "bundle",
+    "≤ 30 KB min+gzip",
+    `${(bundle.gzipBytes / 1024).toFixed(1)} KB`,
+    bundle.met,
+  ]);
+}
+
+console.log("### Goals at a glance\n");
+console.log(
+  table(
+    ["part", "goal", "measured", "met"],
+    glance.map(([part, goal, value, met]) => [part, goal, value, met ? "yes" : "**no**"]),
+  ),
+);
+console.log();
 console.log(out.join("\n"));

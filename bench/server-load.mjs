@@ -121,19 +121,29 @@ async function measure(start, client, { warmup, prepare, solo } = {}) {
       : undefined;
     const requests = prepare ? await prepare(origin) : client.requests;
     await delay(1000);
+    const memory0 = await server.memory();
     const cpu0 = cpuMicros(server.pid);
     const rss0 = rssBytes(server.pid);
     let phase = "opening";
+    let held;
     const samples = [];
     const sampler = setInterval(() => phase === "open" && samples.push(rssBytes(server.pid)), 100);
     const result = await runWorker("load-client.ts", { ...client, requests, origin }, {
       onLine: (line) => {
-        if (line.startsWith("OPENED")) phase = "open";
+        if (line.startsWith("OPENED")) {
+          phase = "open";
+          // Idle viewers only: a collection pauses the server, which would show in latencies.
+          if (client.holdMs !== undefined) held = server.memory();
+        }
         if (line.startsWith("DONE")) phase = "done";
       },
     });
     clearInterval(sampler);
     const cpuUs = cpuMicros(server.pid) - cpu0;
+    const used = (m) => m.heapUsed + m.external;
+    const heldKB = held ? (used(await held) - used(memory0)) / 1024 / client.streams : undefined;
+    // What finished streams leave behind (runs stay in memory for RUN_TTL_MS, for replay).
+    const retainedKB = (used(await server.memory()) - used(memory0)) / 1024 / client.streams;
     samples.sort((a, b) => a - b);
     const rssMedian = samples.length ? samples[Math.floor(samples.length / 2)] : NaN;
     const rssPeak = samples.length ? samples[samples.length - 1] : NaN;
@@ -146,6 +156,8 @@ async function measure(start, client, { warmup, prepare, solo } = {}) {
       rssPeakMB: rssPeak / 2 ** 20,
       rssPerStreamKB: (rssMedian - rss0) / 1024 / client.streams,
       rssPeakPerStreamKB: (rssPeak - rss0) / 1024 / client.streams,
+      heapPerHeldStreamKB: heldKB,
+      heapRetainedPerStreamKB: retainedKB,
     };
   } catch (error) {
     if (server.exitCode() !== null) {
@@ -267,6 +279,8 @@ const ROWS = [
   ["server CPU µs/event", (r) => r.cpuPerEventUs],
   ["server RSS KB/stream", (r) => r.rssPerStreamKB],
   ["server RSS KB/stream peak", (r) => r.rssPeakPerStreamKB],
+  ["heap KB/viewer held (after GC)", (r) => r.heapPerHeldStreamKB],
+  ["heap KB/stream kept after, GC", (r) => r.heapRetainedPerStreamKB],
   ["wire B / payload B", (r) => r.wirePerPayloadByte],
   ["client CPU ms", (r) => r.clientCpuMs],
 ];

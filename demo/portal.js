@@ -177,7 +177,6 @@ function renderCaseList() {
           type: "button",
           class: "case-item",
           "data-case": entry.id,
-          "aria-current": entry.id === portal.caseId ? "true" : undefined,
         },
         h("span", { class: "case-name" }, patient.name),
         acuityBadge(entry.acuity),
@@ -193,7 +192,22 @@ function renderCaseList() {
     }),
   );
   $("case-count").textContent = String(portal.cases.length);
+  markCurrentCase();
 }
+
+/** Marks the selected case in place, so the button a keyboard user pressed keeps the focus. */
+function markCurrentCase() {
+  for (const button of $("case-list").querySelectorAll(".case-item")) {
+    const current = button.getAttribute("data-case") === portal.caseId;
+    if (current) button.setAttribute("aria-current", "true");
+    else button.removeAttribute("aria-current");
+  }
+}
+
+// On a phone the worklist is a sideways strip: a case taking the focus scrolls fully into view.
+$("case-list").addEventListener("focusin", (event) => {
+  /** @type {HTMLElement} */ (event.target).scrollIntoView({ block: "nearest", inline: "nearest" });
+});
 
 /** Vital signs shown in the banner, with the ranges that flag an adult value as abnormal. */
 function vitalsOf(vitals, age) {
@@ -345,7 +359,7 @@ function renderChart(detail) {
 async function selectCase(id, { fresh }) {
   const request = ++portal.caseRequest;
   portal.caseId = id;
-  renderCaseList();
+  markCurrentCase();
   const summary = portal.cases.find((entry) => entry.id === id);
   if (summary) {
     $("case-acuity").replaceChildren(acuityBadge(summary.acuity));
@@ -635,13 +649,22 @@ function planOf(stages) {
 
 // ---- Reasoning pane follows the text being written ---------------------------------------
 
+/** Below this width the panes flow in the page (portal.css says the same). */
+const PHONE = matchMedia("(max-width: 760px)");
+
 /**
  * The reasoning pane scrolls with the text as it streams, like the chat does, unless the reader
- * has scrolled up to read something earlier.
+ * has scrolled up to read something earlier. On a phone it is no scroller, so no tab stop either.
  */
 function followReasoning() {
   const pane = /** @type {HTMLElement} */ (document.querySelector(".pane-reasoning .pane-scroll"));
   const panel = /** @type {HTMLElement} */ (pane.querySelector("reasoning-panel"));
+  const syncTabStop = () => {
+    if (PHONE.matches) pane.removeAttribute("tabindex");
+    else pane.setAttribute("tabindex", "0");
+  };
+  syncTabStop();
+  PHONE.addEventListener("change", syncTabStop);
   let following = true;
   pane.addEventListener("scroll", () => {
     following = pane.scrollHeight - pane.scrollTop - pane.clientHeight < 48;
@@ -757,7 +780,7 @@ async function main() {
   $("activity-log").append(
     h("li", { class: "activity-empty" }, "Nothing yet. Arm a scenario, then analyse a case."),
   );
-  if (matchMedia("(max-width: 760px)").matches) {
+  if (PHONE.matches) {
     /** @type {HTMLDetailsElement} */ ($("chart")).open = false;
   }
   await Promise.all([refreshHealth(), customElements.whenDefined("stream-provider")]);

@@ -49,6 +49,7 @@ export class ReasoningPanel extends StreamPanel {
     css`
       [part~="base"] {
         display: grid;
+        grid-template-columns: minmax(0, 1fr);
         gap: var(--_gap);
       }
       [part~="section"] {

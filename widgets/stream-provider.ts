@@ -34,6 +34,9 @@ import type { ViewError, ViewState } from "./state/view-state.ts";
 /** The transports a provider can use. */
 export type TransportName = ConnectionSettings["transport"];
 
+/** The numeric attributes' defaults (DESIGN.md §6). */
+const DEFAULTS = { maxRetries: 6, retryBaseMs: 500, retryMaxMs: 15000, stallMs: 45000 } as const;
+
 /** What Retry repeats: a `src` (as a new run), a chat message, or an attachment to a run. */
 type LastWork =
   | { kind: "start"; src: string }
@@ -74,19 +77,19 @@ export class StreamProvider extends LitElement {
 
   /** Reconnection attempts in a row before falling back to batch. */
   @property({ type: Number, attribute: "max-retries" })
-  accessor maxRetries = 6;
+  accessor maxRetries: number = DEFAULTS.maxRetries;
 
   /** The first reconnection delay's ceiling, doubled per attempt (full jitter). */
   @property({ type: Number, attribute: "retry-base-ms" })
-  accessor retryBaseMs = 500;
+  accessor retryBaseMs: number = DEFAULTS.retryBaseMs;
 
   /** The reconnection delay never grows past this. */
   @property({ type: Number, attribute: "retry-max-ms" })
-  accessor retryMaxMs = 15000;
+  accessor retryMaxMs: number = DEFAULTS.retryMaxMs;
 
   /** No event nor heartbeat for this long means the connection is dead. */
   @property({ type: Number, attribute: "stall-ms" })
-  accessor stallMs = 45000;
+  accessor stallMs: number = DEFAULTS.stallMs;
 
   /** Keeps the run and conversation in sessionStorage under this key to resume after a reload. */
   @property({ attribute: "resume-key" })
@@ -113,10 +116,10 @@ export class StreamProvider extends LitElement {
   readonly #connection = new ConnectionController(this, {
     settings: () => ({
       transport: this.transport,
-      maxRetries: this.maxRetries,
-      retryBaseMs: this.retryBaseMs,
-      retryMaxMs: this.retryMaxMs,
-      stallMs: this.stallMs,
+      maxRetries: orDefault(this.maxRetries, DEFAULTS.maxRetries),
+      retryBaseMs: orDefault(this.retryBaseMs, DEFAULTS.retryBaseMs),
+      retryMaxMs: orDefault(this.retryMaxMs, DEFAULTS.retryMaxMs),
+      stallMs: orDefault(this.stallMs, DEFAULTS.stallMs),
       headers: this.headers,
     }),
     sink: {
@@ -330,6 +333,11 @@ export class StreamProvider extends LitElement {
       retry: () => this.retry(),
     };
   }
+}
+
+/** A numeric attribute's value, or its default when the page wrote something that is not one. */
+function orDefault(value: number, fallback: number): number {
+  return Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
 function isActive(view: ViewState): boolean {

@@ -10,8 +10,11 @@ export function summarizeProfile(profile, { ours = /./, strip = /^$/ } = {}) {
   profile.samples.forEach((id, i) =>
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
   );
+  // Regular expressions show up under their whole source: kept short.
   const name = ({ functionName, url, lineNumber }) =>
-    `${functionName || "(anonymous)"} ${url.replace(strip, "")}${url ? `:${lineNumber + 1}` : ""}`;
+    `${(functionName || "(anonymous)").slice(0, 60)} ${url.replace(strip, "")}${
+      url ? `:${lineNumber + 1}` : ""
+    }`;
   const fns = new Map();
   const files = new Map();
   let busyUs = 0;

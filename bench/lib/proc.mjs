@@ -69,6 +69,7 @@ export function startListening(args, { env = {}, timeoutMs = 30_000 } = {}) {
           stop,
           output: () => output,
           exitCode: () => child.exitCode ?? child.signalCode,
+          memory: () => probeMemory(child),
         });
       }
     };
@@ -81,9 +82,40 @@ export function startListening(args, { env = {}, timeoutMs = 30_000 } = {}) {
   });
 }
 
+/**
+ * Asks a server started with the memory probe (bench/lib/memory-signal.ts) to collect garbage
+ * and report `Deno.memoryUsage()`; resolves with it.
+ */
+function probeMemory(child) {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const timer = setTimeout(() => done(new Error("No MEMORY line within 10 s")), 10_000);
+    const onData = (chunk) => {
+      text += chunk.toString();
+      const match = /MEMORY (\{.*?\})\n/.exec(text);
+      if (match) done(undefined, JSON.parse(match[1]));
+    };
+    function done(error, value) {
+      clearTimeout(timer);
+      child.stderr.off("data", onData);
+      error ? reject(error) : resolve(value);
+    }
+    child.stderr.on("data", onData);
+    child.kill("SIGUSR2");
+  });
+}
+
+const EXPOSE_GC = "--v8-flags=--expose-gc";
+
 /** Starts the floor server. */
 export function startFloor() {
-  return startListening(["run", "--allow-net", "--allow-read", `${root}bench/floor-server.ts`]);
+  return startListening([
+    "run",
+    EXPOSE_GC,
+    "--allow-net",
+    "--allow-read",
+    `${root}bench/floor-server.ts`,
+  ]);
 }
 
 /**
@@ -107,20 +139,18 @@ export const BENCH_SERVER_ENV = {
 };
 
 /**
- * Starts the real server (`deno run -A server/main.ts`) with the bench env plus `env`; with
+ * Starts the real server (server/main.ts through bench/server-entry.ts, which adds the memory
+ * probe) with the bench env plus `env`; with
  * `profile: {ms, out}` it runs under the CPU profiler (bench/profile-server.ts).
  */
 export function startServer(env = {}, { profile } = {}) {
-  const entry = profile ? `${root}bench/profile-server.ts` : `${serverRoot}server/main.ts`;
-  const profileEnv = profile
-    ? {
-      PROFILE_MS: String(profile.ms),
-      PROFILE_OUT: profile.out,
-      PROFILE_SERVER: `${serverRoot}server/main.ts`,
-    }
-    : {};
-  return startListening(["run", "-A", entry], {
-    env: { ...BENCH_SERVER_ENV, ...env, ...profileEnv },
+  const main = `${serverRoot}server/main.ts`;
+  const entry = profile ? `${root}bench/profile-server.ts` : `${root}bench/server-entry.ts`;
+  const entryEnv = profile
+    ? { PROFILE_MS: String(profile.ms), PROFILE_OUT: profile.out, PROFILE_SERVER: main }
+    : { BENCH_SERVER_MAIN: main };
+  return startListening(["run", EXPOSE_GC, "-A", entry], {
+    env: { ...BENCH_SERVER_ENV, ...env, ...entryEnv },
   });
 }
 
@@ -168,10 +198,11 @@ export function runWorker(script, config, { onLine = () => {} } = {}) {
   });
 }
 
-/** Writes `bench/results/<part>.json`. */
+/** Writes `bench/results/<part>.json`, or `<part>-<BENCH_TAG>.json` to keep a variant apart. */
 export function writeResult(part, result) {
   mkdirSync(`${root}bench/results`, { recursive: true });
-  const file = `${root}bench/results/${part}.json`;
+  const tag = process.env.BENCH_TAG ? `-${process.env.BENCH_TAG}` : "";
+  const file = `${root}bench/results/${part}${tag}.json`;
   writeFileSync(file, JSON.stringify({ part, at: new Date().toISOString(), ...result }, null, 2));
   return file;
 }

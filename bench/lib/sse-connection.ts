@@ -81,7 +81,8 @@ export async function openStream(
     await writeAll(conn, body ? concat(head, body) : head);
     const reader = createResponseReader();
     const decoder = createSseDecoder();
-    const buffer = new Uint8Array(64 * 1024);
+    // Small: thousands of streams are open at once, each with its own buffer.
+    const buffer = new Uint8Array(16 * 1024);
     for (;;) {
       const n = await conn.read(buffer);
       if (n === null) break;

@@ -9,6 +9,7 @@ provider.apiBase = new URLSearchParams(location.search).get("api") ?? "";
 const chat = document.querySelector("chat-stream");
 const now = () => performance.timeOrigin + performance.now();
 
+const appliedLatency = [];
 const domLatency = [];
 const frameLatency = [];
 const updateMs = [];
@@ -23,6 +24,7 @@ provider.addEventListener("stream-event", (e) => {
   if (e.event.type !== "content_chunk") return;
   text += e.event.content;
   pending.push(e.event.ts);
+  appliedLatency.push(now() - e.event.ts);
 });
 
 // The first task after a DOM change made in an animation frame runs once that frame is rendered.
@@ -115,6 +117,11 @@ globalThis.bench = {
             text,
             elapsedMs: now() - startedAt,
             chunks: domLatency.length,
+            stampToAppliedMs: {
+              p50: quantile(appliedLatency, 0.5),
+              p99: quantile(appliedLatency, 0.99),
+              max: quantile(appliedLatency, 1),
+            },
             stampToDomMs: {
               p50: quantile(domLatency, 0.5),
               p99: quantile(domLatency, 0.99),

@@ -3,7 +3,7 @@ import { getCase } from "../cases/cases.ts";
 import type { CompletionRequest } from "./provider.ts";
 import { chatReply } from "./scripted-chat.ts";
 import { caseScript } from "./scripts/case-scripts.ts";
-import { WORKFLOW_STAGES, type WorkflowStage } from "./scripts/case-script.ts";
+import { isWorkflowStage } from "../cases/workflow-stages.ts";
 
 /** A request without its signal: all the scripted text depends on. */
 export type ScriptedTextRequest = Omit<CompletionRequest, "signal">;
@@ -26,8 +26,8 @@ export function scriptedText(request: ScriptedTextRequest): ScriptedText {
     }
     case "analysis":
     case "summary": {
-      const stage = workflowStage(request.stage);
-      if (!script || !stage) {
+      const stage = request.stage;
+      if (!script || !isWorkflowStage(stage)) {
         return {
           reasoning: "",
           answer: request.purpose === "analysis"
@@ -38,8 +38,4 @@ export function scriptedText(request: ScriptedTextRequest): ScriptedText {
       return { reasoning: "", answer: script.stages[stage][request.purpose] };
     }
   }
-}
-
-function workflowStage(stage: string): WorkflowStage | undefined {
-  return WORKFLOW_STAGES.find((known) => known === stage);
 }

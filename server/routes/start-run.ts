@@ -11,7 +11,8 @@ import { CHAT_PLAN, driveChat } from "../runs/chat-run.ts";
 import { settle, type Upstream } from "../runs/drive.ts";
 import { OverloadedError, type RunSpec } from "../runs/run-registry.ts";
 import type { Run, RunStatus } from "../runs/run.ts";
-import { driveWorkflow, workflowPlan, type WorkflowStage } from "../runs/workflow-run.ts";
+import type { WorkflowStage } from "../cases/workflow-stages.ts";
+import { driveWorkflow, workflowPlan } from "../runs/workflow-run.ts";
 import type { MessageStatus } from "../storage/store.ts";
 
 /** The case with this id; 404 when unknown or malformed. */

@@ -4,7 +4,12 @@ import { WorkflowRunRequest } from "../../protocol/requests.ts";
 import type { AppContext } from "../context.ts";
 import { readJson } from "../http/body.ts";
 import { HttpError } from "../http/errors.ts";
-import { isWorkflowStage, WORKFLOW_STAGES, type WorkflowStage } from "../runs/workflow-run.ts";
+import {
+  isWorkflowStage,
+  stageTitle,
+  WORKFLOW_STAGES,
+  type WorkflowStage,
+} from "../cases/workflow-stages.ts";
 import { attachResponse, requestCursor, resumeResponse } from "../sse/attach.ts";
 import { requireStreaming, runResult } from "./shared.ts";
 import { awaitRun, startWorkflow } from "./start-run.ts";
@@ -57,7 +62,7 @@ export function workflowRoutes(app: Hono, ctx: AppContext): void {
       ...runResult(run),
       stages: stages.map((stage) => ({
         stage,
-        title: WORKFLOW_STAGES.find((entry) => entry.stage === stage)!.title,
+        title: stageTitle(stage),
         reasoning: stageText(run.events, stage, "reasoning"),
         chat: stageText(run.events, stage, "chat"),
       })),

@@ -8,7 +8,8 @@ import type { SequencedEvent } from "../../protocol/events.ts";
 import type { Logger } from "../log.ts";
 import type { RunStore } from "../storage/store.ts";
 import { Run, type RunInfo } from "./run.ts";
-import type { Follow, SharedRuns } from "./shared-runs.ts";
+import { Mirrors } from "./mirrors.ts";
+import type { SharedRuns } from "./shared-runs.ts";
 import type { Clock, TimerHandle } from "./timers.ts";
 
 /** Thrown when MAX_CONCURRENT_RUNS runs are already in flight. */
@@ -38,20 +39,18 @@ export type RunSpec = Omit<RunInfo, "id" | "createdAt">;
 /** How a cancel request ended. */
 export type CancelOutcome = "cancelled" | "finished" | "not_found";
 
-// A mirror nobody watches stops following after this long.
-const MIRROR_IDLE_MS = 2000;
-
 /** Holds runs, starts them, finds them, and ends them all at shutdown. */
 export class RunRegistry {
   readonly #runs = new Map<string, Run>();
   readonly #timers = new Map<string, TimerHandle>();
-  readonly #mirrors = new Map<string, { run: Run; follow?: Follow; idle?: TimerHandle }>();
+  readonly #mirrors: Mirrors | undefined;
   readonly #options: RegistryOptions;
   #running = 0;
   #closed = false;
 
   constructor(options: RegistryOptions) {
     this.#options = options;
+    this.#mirrors = options.shared && new Mirrors({ ...options, shared: options.shared });
     options.shared?.onCancel((runId) => {
       const run = this.#runs.get(runId);
       if (run?.cancel()) options.log("run_cancelled", { runId, from: "shared" });
@@ -104,6 +103,8 @@ export class RunRegistry {
   #begin(info: RunInfo, driver: (run: Run) => Promise<void>): Run {
     const options = this.#options;
     const { shared } = options;
+    // Set once a write failed: the failure's own events must not fail the run again.
+    let broken = false;
     const run = new Run(info, {
       clock: options.clock,
       flushMs: options.flushMs,
@@ -116,6 +117,8 @@ export class RunRegistry {
             onAppend: (run, event) =>
               shared.append(event, () => {
                 // Other instances can no longer follow this run without a gap: end it here.
+                if (broken || !run.running) return;
+                broken = true;
                 options.log("run_log_write_failed", { runId: run.info.id, seq: event.seq });
                 run.controller.abort();
                 run.fail("upstream_unavailable");
@@ -133,7 +136,7 @@ export class RunRegistry {
 
   /** A run by id: in memory, else a finished run replayed from storage (embedded store only). */
   get(runId: string): Run | undefined {
-    const live = this.#runs.get(runId) ?? this.#mirrors.get(runId)?.run;
+    const live = this.#runs.get(runId) ?? this.#mirrors?.get(runId);
     if (live) return live;
     const stored = this.#options.store?.loadRun(runId);
     if (!stored) return undefined;
@@ -150,35 +153,11 @@ export class RunRegistry {
    * instance is mirrored here and followed), else as `get`. Throws SharedUnavailableError.
    */
   async find(runId: string): Promise<Run | undefined> {
-    const { shared } = this.#options;
     const local = this.get(runId);
-    if (local || !shared) return local;
-    const found = await shared.load(runId);
-    if (!found) return undefined;
+    if (local || !this.#mirrors) return local;
+    const found = await this.#mirrors.shared.load(runId);
     // Another request may have mirrored it meanwhile: one follow per run per instance.
-    const again = this.get(runId);
-    if (again) return again;
-    const { clock, flushMs, backlogBytes } = this.#options;
-    if (found.events.at(-1)?.type === "stream_done") {
-      return new Run(found.info, { clock, flushMs, backlogBytes, log: found.events });
-    }
-    if (found.status !== "running") {
-      const lost = this.#mirror(found.info, found.events);
-      lost.lose();
-      return lost;
-    }
-    const run = this.#mirror(found.info, found.events);
-    const entry = this.#mirrors.get(runId)!;
-    entry.follow = shared.follow(runId, run.lastSeq, {
-      event: (event) => run.ingest(event),
-      lost: () => {
-        if (!run.running) return;
-        this.#options.log("run_lost", { runId, lastSeq: run.lastSeq });
-        run.lose();
-      },
-    });
-    this.#armMirrorIdle(runId);
-    return run;
+    return found && (this.get(runId) ?? this.#mirrors.adopt(found));
   }
 
   /** Cancels a run wherever it runs. */
@@ -193,54 +172,6 @@ export class RunRegistry {
     return await shared.requestCancel(runId);
   }
 
-  #mirror(info: RunInfo, events: SequencedEvent[]): Run {
-    const { clock, flushMs, backlogBytes, shared } = this.#options;
-    const run = new Run(info, {
-      clock,
-      flushMs,
-      backlogBytes,
-      mirrorOf: events,
-      hooks: {
-        onViewers: (run, count) => {
-          shared?.presence(run.info.id, count);
-          if (count === 0) this.#armMirrorIdle(run.info.id);
-          else this.#clearMirrorIdle(run.info.id);
-        },
-        onFinish: (run) => {
-          shared?.presence(run.info.id, 0);
-          this.#forgetMirror(run.info.id);
-        },
-      },
-    });
-    this.#mirrors.set(info.id, { run });
-    return run;
-  }
-
-  #armMirrorIdle(runId: string): void {
-    const { clock } = this.#options;
-    const entry = this.#mirrors.get(runId);
-    if (!entry) return;
-    clock.clearTimeout(entry.idle);
-    entry.idle = clock.setTimeout(() => {
-      if (entry.run.viewerCount === 0) this.#forgetMirror(runId);
-    }, MIRROR_IDLE_MS);
-  }
-
-  #clearMirrorIdle(runId: string): void {
-    const entry = this.#mirrors.get(runId);
-    if (!entry) return;
-    this.#options.clock.clearTimeout(entry.idle);
-    entry.idle = undefined;
-  }
-
-  #forgetMirror(runId: string): void {
-    const entry = this.#mirrors.get(runId);
-    if (!entry) return;
-    this.#options.clock.clearTimeout(entry.idle);
-    entry.follow?.stop();
-    this.#mirrors.delete(runId);
-  }
-
   /** Ends every live run (as an error the client may retry), refuses new ones, clears timers. */
   shutdown(): void {
     this.#closed = true;
@@ -253,11 +184,7 @@ export class RunRegistry {
     for (const timer of this.#timers.values()) this.#options.clock.clearTimeout(timer);
     this.#timers.clear();
     this.#runs.clear();
-    // Their runs go on elsewhere: an abrupt end makes clients reconnect, with their cursor.
-    for (const [runId, { run }] of [...this.#mirrors]) {
-      this.#forgetMirror(runId);
-      run.dropViewers();
-    }
+    this.#mirrors?.close();
   }
 
   #onViewers(run: Run, count: number): void {
@@ -277,9 +204,10 @@ export class RunRegistry {
         const { shared } = this.#options;
         if (!shared) return this.#orphan(run);
         // Viewers on other instances count too; while unsure, the run keeps going.
-        void shared.watchedElsewhere(run.info.id).then((watched) =>
-          watched ? run.running && this.#armOrphanTimer(run) : this.#orphan(run)
-        );
+        void shared.watchedElsewhere(run.info.id).then((watched) => {
+          if (!watched) this.#orphan(run);
+          else if (run.running && run.viewerCount === 0) this.#armOrphanTimer(run);
+        });
       }, orphanGraceMs),
     );
   }

@@ -3,29 +3,14 @@
  * then a conversational summary of it to the chat panel (DESIGN.md §4).
  */
 import type { PlanEntry } from "../../protocol/events.ts";
+import { stageTitle, type WorkflowStage } from "../cases/workflow-stages.ts";
 import { pump, type Upstream } from "./drive.ts";
 import type { Run } from "./run.ts";
-
-/** The workflow's stages, in order, with their titles. */
-export const WORKFLOW_STAGES = [
-  { stage: "initial", title: "Initial assessment" },
-  { stage: "extraction", title: "Data extraction" },
-  { stage: "diagnosis", title: "Differential diagnosis" },
-  { stage: "plan", title: "Management plan" },
-] as const;
-
-/** A workflow stage name. */
-export type WorkflowStage = (typeof WORKFLOW_STAGES)[number]["stage"];
-
-/** Whether `name` is a workflow stage. */
-export function isWorkflowStage(name: string): name is WorkflowStage {
-  return WORKFLOW_STAGES.some((entry) => entry.stage === name);
-}
 
 /** The plan of a workflow run over `stages`: each stage's reasoning, then its chat summary. */
 export function workflowPlan(stages: readonly WorkflowStage[]): PlanEntry[] {
   return stages.flatMap((stage) => {
-    const { title } = WORKFLOW_STAGES.find((entry) => entry.stage === stage)!;
+    const title = stageTitle(stage);
     return [{ stage, panel: "reasoning", title }, { stage, panel: "chat", title }] as PlanEntry[];
   });
 }
@@ -39,8 +24,7 @@ export async function driveWorkflow(
   const { caseId, stages } = options;
   let truncated = false;
   for (const [index, stage] of stages.entries()) {
-    const { title } = WORKFLOW_STAGES.find((entry) => entry.stage === stage)!;
-    const position = { index, count: stages.length, title };
+    const position = { index, count: stages.length, title: stageTitle(stage) };
     run.openStage("reasoning", stage, position);
     const analysis = await pump(run, {
       purpose: "analysis",

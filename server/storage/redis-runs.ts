@@ -7,20 +7,19 @@ import type { Redis } from "ioredis";
 import type { SequencedEvent } from "../../protocol/events.ts";
 import type { Logger } from "../log.ts";
 import type { RunInfo, RunStatus } from "../runs/run.ts";
-import type { Follow, FollowHandlers, SharedRun, SharedRuns } from "../runs/shared-runs.ts";
+import type { Follow, SharedRun, SharedRuns } from "../runs/shared-runs.ts";
 import { SharedUnavailableError } from "../runs/shared-runs.ts";
 import { guarded } from "./redis-errors.ts";
+import { followRun } from "./redis-follow.ts";
 import {
   CANCEL_CHANNEL,
   effectiveStatus,
   entryId,
-  leaseCheckMs,
   leaseExpiry,
   leaseRenewMs,
   metaFields,
   parseMeta,
   runKeys,
-  seqOfEntry,
 } from "./redis-layout.ts";
 
 /** Timings of the shared log. */
@@ -49,10 +48,11 @@ export function redisRuns(redis: Redis, options: RedisRunsOptions): SharedRuns {
   const { instanceId, leaseMs, runTtlMs, log } = options;
   const keep = leaseMs + runTtlMs;
   const owned = new Set<string>();
-  const watching = new Map<string, number>();
+  const watching = new Set<string>();
   const follows = new Set<Follow>();
   const cancelHandlers: ((runId: string) => void)[] = [];
   let closed = false;
+  let renewing = true;
 
   const subscriber = options.connect();
   subscriber.on("message", (channel: string, runId: string) => {
@@ -73,10 +73,15 @@ export function redisRuns(redis: Redis, options: RedisRunsOptions): SharedRuns {
       batch.hset(keys.meta, "leaseUntil", String(leaseExpiry(now, leaseMs)));
       for (const key of [keys.meta, keys.events, keys.viewers]) batch.pexpire(key, keep);
     }
-    for (const runId of watching.keys()) {
+    for (const runId of watching) {
       batch.zadd(runKeys(runId).viewers, now + leaseMs, instanceId);
     }
-    if (batch.length > 0) batch.exec().catch(() => log("redis_renew_failed", {}));
+    if (batch.length === 0) return;
+    batch.exec().then(() => (renewing = true), () => {
+      // Once per outage: the connection's own error log says the rest.
+      if (renewing) log("redis_renew_failed", { runs: owned.size });
+      renewing = false;
+    });
   }, leaseRenewMs(leaseMs));
 
   const loadMeta = async (runId: string) => parseMeta(await redis.hgetall(runKeys(runId).meta));
@@ -104,7 +109,6 @@ export function redisRuns(redis: Redis, options: RedisRunsOptions): SharedRuns {
       redis.multi()
         .xadd(keys.events, entryId(event.seq), "e", JSON.stringify(event))
         .hset(keys.meta, "lastSeq", String(event.seq))
-        .pexpire(keys.events, keep)
         .exec()
         .then((result) => {
           if (!result || result.some(([error]) => error)) failed();
@@ -127,10 +131,10 @@ export function redisRuns(redis: Redis, options: RedisRunsOptions): SharedRuns {
     presence(runId, count) {
       const key = runKeys(runId).viewers;
       if (count > 0) {
-        const known = watching.has(runId);
-        watching.set(runId, count);
+        if (watching.has(runId)) return;
+        watching.add(runId);
         // Later renewals come from the lease timer.
-        if (!known) redis.zadd(key, Date.now() + leaseMs, instanceId).catch(() => {});
+        redis.zadd(key, Date.now() + leaseMs, instanceId).catch(() => {});
       } else if (watching.delete(runId)) {
         redis.zrem(key, instanceId).catch(() => {});
       }
@@ -212,91 +216,4 @@ export function redisRuns(redis: Redis, options: RedisRunsOptions): SharedRuns {
       subscriber.disconnect();
     },
   };
-}
-
-interface FollowContext extends RedisRunsOptions {
-  loadMeta(runId: string): Promise<ReturnType<typeof parseMeta>>;
-  markLost(runId: string): Promise<unknown>;
-  forget(): void;
-}
-
-/**
- * One blocking-read loop on its own connection: hands the run's events on in seq order and
- * checks the owner's lease whenever the stream is quiet. A Redis outage longer than the lease
- * counts as a loss, so a viewer never hangs.
- */
-function followRun(
-  runId: string,
-  afterSeq: number,
-  handlers: FollowHandlers,
-  context: FollowContext,
-): Follow {
-  const { leaseMs, log } = context;
-  const blockMs = leaseCheckMs(leaseMs);
-  const key = runKeys(runId).events;
-  const connection = context.connect();
-  let stopped = false;
-  let last = afterSeq;
-  let unreachableSince: number | undefined;
-
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    context.forget();
-    connection.disconnect();
-  };
-  const lose = () => {
-    if (stopped) return;
-    stop();
-    handlers.lost();
-  };
-
-  // Returns true when the run ended (its last event went out, or it is lost).
-  const step = async (): Promise<boolean> => {
-    const reply = await connection.xread("BLOCK", blockMs, "STREAMS", key, entryId(last)) as
-      | [string, [string, string[]][]][]
-      | null;
-    for (const [id, fields] of reply?.[0]?.[1] ?? []) {
-      const seq = seqOfEntry(id);
-      // A gap cannot be served without breaking the no-gap guarantee: the run is lost here.
-      if (seq !== last + 1) return lose(), true;
-      const event = JSON.parse(fields[1]) as SequencedEvent;
-      last = seq;
-      handlers.event(event);
-      if (event.type === "stream_done") return true;
-    }
-    if (reply) return false;
-    const meta = await context.loadMeta(runId);
-    if (!meta) return lose(), true;
-    if (effectiveStatus(meta, Date.now()) !== "lost") return false;
-    await context.markLost(runId);
-    lose();
-    return true;
-  };
-
-  void (async () => {
-    try {
-      await context.ready(connection, leaseMs);
-    } catch {
-      // Counted as unreachable below.
-    }
-    while (!stopped) {
-      try {
-        if (await step()) break;
-        unreachableSince = undefined;
-      } catch {
-        if (stopped) break;
-        unreachableSince ??= Date.now();
-        if (Date.now() - unreachableSince > leaseMs) {
-          log("run_follow_unreachable", { runId, lastSeq: last });
-          lose();
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, blockMs));
-      }
-    }
-    stop();
-  })();
-
-  return { stop };
 }

@@ -2,7 +2,9 @@
  * The cluster test: a real redis-server, two server processes on it, and an alternating proxy in
  * front, proving that any instance serves resume, fan-out, cancel and conversations of a run
  * another instance produces, that a dead instance's runs end in `stream_lost`, and that a Redis
- * restart is survived. Skipped, with a message, only when redis-server cannot be had.
+ * restart is survived. Requests go through the proxy where any instance will do, and straight
+ * to an instance where the test needs a particular one (the owner, or the other). Skipped, with
+ * a message, only when redis-server cannot be had.
  */
 import assert from "node:assert/strict";
 import type { SequencedEvent } from "../../protocol/events.ts";
@@ -124,11 +126,18 @@ Deno.test({
 
     await t.step("two viewers on different instances receive identical sequences", async () => {
       slowReply(fake, 400);
-      const started = await (await fetch(`${a.origin}/api/chat/messages`, json({ message: "Hi" })))
-        .json();
-      const viewers = await Promise.all(
-        instances.map((i) => openEvents(`${i.origin}${started.streamUrl}`)),
-      );
+      const started = await (await fetch(
+        `${proxy.origin}/api/chat/messages`,
+        json({
+          message: "Hi",
+        }),
+      )).json();
+      // Two requests in a row through the proxy land on the two instances.
+      const viewers = [
+        await openEvents(`${proxy.origin}${started.streamUrl}`),
+        await openEvents(`${proxy.origin}${started.streamUrl}`),
+      ];
+      assert.notEqual(viewers[0].headers.get("x-upstream"), viewers[1].headers.get("x-upstream"));
       const [onA, onB] = await Promise.all(viewers.map((v) => v.rest()));
       assert.equal(onA.at(-1)?.type, "stream_done");
       assert.ok(onA.filter((e) => e.type === "content_chunk").length > 20);

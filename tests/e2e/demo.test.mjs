@@ -1,6 +1,7 @@
 // End-to-end: the real server and the built bundle, driven in Debian's Chromium through playwright-core.
 // Opens the demo portal, streams whole cases, cuts a connection mid-stream, switches streaming off, follows
-// a run from a second viewer, and writes the screenshots the README shows. Run `npm run build` first when running it alone.
+// a run from a second viewer on a phone, checks nothing sticks out at 1280, 1024 and 390 px, walks the phone
+// layout by keyboard, and writes the screenshots the README shows. Run `npm run build` first when running it alone.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -12,6 +13,8 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const screenshots = `${root}docs/screenshots`;
 const DESKTOP = { width: 1280, height: 900 };
 const MOBILE = { width: 390, height: 844 };
+/** A landscape tablet: the rail stays, the two panes sit side by side and narrow. */
+const TABLET = { width: 1024, height: 768 };
 /** Bounds every wait: a whole workflow at this pace takes a few seconds. */
 const RUN_TIMEOUT_MS = 20_000;
 /** Characters per second of the scripted model in this test. */
@@ -55,8 +58,8 @@ const CLOSED_AFTER_DONE = /\/stream(\?[^ ]*)? net::ERR_ABORTED$/;
  * Opens the demo in a fresh context and records every console error, page error, failed request and
  * error response. `expected` takes patterns of problems a scenario causes on purpose; each excuses one.
  */
-async function openDemo(path = "/") {
-  const context = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
+async function openDemo(path = "/", viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, colorScheme: "light" });
   const page = await context.newPage();
   const problems = [];
   const expected = [];
@@ -166,6 +169,58 @@ async function axeViolations(page) {
   });
 }
 
+/**
+ * What sticks out at the current width: the page scrolling sideways, or anything in the panes (shadow
+ * roots included) reaching past its pane's edge, where the pane would clip it.
+ */
+function layoutOverflow(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    const { scrollWidth } = document.documentElement;
+    if (scrollWidth > innerWidth) problems.push(`page is ${scrollWidth} px wide in ${innerWidth}`);
+    const walk = (root, pane) => {
+      for (const element of root.querySelectorAll("*")) {
+        const box = element.getBoundingClientRect();
+        if (box.width > 0 && (box.left < pane.left - 1 || box.right > pane.right + 1)) {
+          const name = element.getAttribute("part") ?? element.className ?? "";
+          problems.push(
+            `${element.localName}[${name}] spans ${box.left}–${box.right} in ${pane.left}–${pane.right}`,
+          );
+        }
+        if (element.shadowRoot) walk(element.shadowRoot, pane);
+      }
+    };
+    for (const pane of document.querySelectorAll(".pane")) walk(pane, pane.getBoundingClientRect());
+    return problems;
+  });
+}
+
+/**
+ * A screenshot of the whole page as a reader scrolling it sees it. The viewport grows to the page's
+ * height first: the panels skip rendering of text far off screen (`content-visibility: auto`), which
+ * a plain full-page capture would show as blank space.
+ */
+async function wholePageShot(page, path) {
+  const viewport = page.viewportSize();
+  // Text that starts rendering changes the page's height, so grow until two frames agree.
+  const settledHeight = () =>
+    page.evaluate(async () => {
+      const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+      await frame();
+      await frame();
+      return document.documentElement.scrollHeight;
+    });
+  let height = viewport.height;
+  for (let pass = 0; pass < 8; pass++) {
+    const needed = Math.max(await settledHeight(), viewport.height);
+    if (needed === height) break;
+    height = needed;
+    await page.setViewportSize({ width: viewport.width, height });
+  }
+  await page.screenshot({ path });
+  await page.setViewportSize(viewport);
+}
+
 /** The run as the server holds it. */
 async function serverRun(runId) {
   const response = await fetch(`${server.origin}/api/runs/${runId}`);
@@ -206,9 +261,12 @@ test("demo streams a whole case to stream_done with the server's text in both pa
   assert.deepEqual(await axeViolations(page), []);
   await page.locator("#chart > summary").click();
 
+  assert.deepEqual(await layoutOverflow(page), []);
   await page.screenshot({ path: `${screenshots}/demo-desktop.png`, fullPage: true });
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: `${screenshots}/demo-dark.png`, fullPage: true });
+  await page.setViewportSize(TABLET);
+  assert.deepEqual(await layoutOverflow(page), [], "at 1024 px");
   await context.close();
   assert.deepEqual(problems, []);
 });
@@ -270,7 +328,8 @@ test("demo second viewer attaches to the live run and ends with the same verifie
   const href = await link.getAttribute("href");
   const runId = new URLSearchParams(href.slice(href.indexOf("?"))).get("run");
 
-  const second = await openDemo(href);
+  // The second viewer is a phone: the run read top to bottom on 390 px.
+  const second = await openDemo(href, MOBILE);
   await second.page.waitForFunction(() =>
     document.getElementById("status-strip").dataset.status === "streaming"
   );
@@ -283,11 +342,56 @@ test("demo second viewer attaches to the live run and ends with the same verifie
   ]);
   await assertPanelsMatch(second.page, runId);
 
-  await second.page.setViewportSize(MOBILE);
-  await second.page.screenshot({ path: `${screenshots}/demo-mobile.png`, fullPage: true });
+  assert.deepEqual(await layoutOverflow(second.page), [], "at 390 px");
+  await wholePageShot(second.page, `${screenshots}/demo-mobile.png`);
   await first.context.close();
   await second.context.close();
   assert.deepEqual([...first.problems, ...second.problems], []);
+});
+
+test("demo works by keyboard alone on a phone: skip link, case strip, a tab stop only where it scrolls", async () => {
+  const { page, context, problems } = await openDemo("/", MOBILE);
+  const focused = () =>
+    page.evaluate(() => {
+      const element = document.activeElement;
+      const box = element.getBoundingClientRect();
+      return {
+        id: element.id || element.getAttribute("data-case"),
+        // Its whole width and at least its start on screen.
+        inView: box.left >= 0 && box.right <= innerWidth && box.top >= 0 && box.top < innerHeight,
+      };
+    });
+
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.className), "skip-link");
+  await page.keyboard.press("Enter");
+  assert.deepEqual(await focused(), { id: "workspace", inView: true });
+
+  // The second case of the sideways strip starts off screen; with the focus it scrolls fully in.
+  const [first, second] = await page.locator(".case-item").evaluateAll((items) =>
+    items.map((item) => item.dataset.case)
+  );
+  await page.locator(`[data-case="${first}"]`).focus();
+  await page.keyboard.press("Tab");
+  await page.waitForFunction((id) => {
+    const box = document.activeElement.getBoundingClientRect();
+    return document.activeElement.dataset.case === id && box.left >= 0 && box.right <= innerWidth;
+  }, second);
+  await page.keyboard.press("Enter");
+  assert.deepEqual(
+    await focused(),
+    { id: second, inView: true },
+    "Enter keeps the focus on the case",
+  );
+  assert.equal(await page.locator(`[data-case="${second}"]`).getAttribute("aria-current"), "true");
+
+  // The reasoning pane flows in the page on a phone, so it is no tab stop; side by side it scrolls and is one.
+  const paneTabIndex = () => page.locator(".pane-reasoning .pane-scroll").getAttribute("tabindex");
+  assert.equal(await paneTabIndex(), null);
+  await page.setViewportSize(TABLET);
+  assert.equal(await paneTabIndex(), "0");
+  await context.close();
+  assert.deepEqual(problems, []);
 });
 
 mkdirSync(screenshots, { recursive: true });

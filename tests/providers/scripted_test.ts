@@ -3,7 +3,7 @@ import { listCases } from "../../server/cases/cases.ts";
 import { ProviderError } from "../../server/providers/provider.ts";
 import type { CompletionRequest } from "../../server/providers/provider.ts";
 import { createScriptedProvider, scriptedText } from "../../server/providers/scripted.ts";
-import { WORKFLOW_STAGES } from "../../server/providers/scripts/case-script.ts";
+import { WORKFLOW_STAGES } from "../../server/cases/workflow-stages.ts";
 import { splitTokens } from "../../server/providers/token-split.ts";
 import { collect, textOf } from "./collect.ts";
 
@@ -40,7 +40,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 Deno.test("scripted provider streams exactly scriptedText for every case, stage and purpose", async () => {
   const provider = createScriptedProvider({ charsPerSec: 240, firstTokenMs: 400, sleep: instant });
   for (const { id } of listCases()) {
-    for (const stage of WORKFLOW_STAGES) {
+    for (const { stage } of WORKFLOW_STAGES) {
       for (const purpose of ["analysis", "summary"] as const) {
         const request = analysisRequest({ caseId: id, stage, purpose });
         const { deltas, finish } = await collect(provider.stream(request));
@@ -215,7 +215,7 @@ Deno.test("scripted chat without a case asks for the clinical details", () => {
 Deno.test("scripted workflow texts are clinical markdown of the documented sizes", () => {
   for (const { id } of listCases()) {
     let fenced = false;
-    for (const stage of WORKFLOW_STAGES) {
+    for (const { stage } of WORKFLOW_STAGES) {
       const analysis = scriptedText({ purpose: "analysis", stage, caseId: id, history: [] }).answer;
       const summary = scriptedText({ purpose: "summary", stage, caseId: id, history: [] }).answer;
       const where = `${id}/${stage}`;

@@ -88,3 +88,31 @@ Deno.test("config rejects a bad value with one line naming the variable", () => 
     );
   }
 });
+
+Deno.test("config reads REDIS_URL and RUN_LEASE_MS, embedded and 10 s by default", () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.redisUrl, undefined);
+  assert.equal(defaults.runLeaseMs, 10000);
+  const clustered = loadConfig({
+    REDIS_URL: "redis://:secret@10.0.0.5:6379/2",
+    RUN_LEASE_MS: "1500",
+  });
+  assert.equal(clustered.redisUrl, "redis://:secret@10.0.0.5:6379/2");
+  assert.equal(clustered.runLeaseMs, 1500);
+  assert.equal(
+    loadConfig({ REDIS_URL: "rediss://cache.example:6380" }).redisUrl,
+    "rediss://cache.example:6380",
+  );
+});
+
+Deno.test("config rejects a bad REDIS_URL without quoting it, and a too short lease", () => {
+  assert.throws(
+    () => loadConfig({ REDIS_URL: "http://:secret@cache.example" }),
+    (error: Error) => error instanceof ConfigError && error.message === "Invalid REDIS_URL",
+  );
+  assert.throws(
+    () => loadConfig({ RUN_LEASE_MS: "50" }),
+    (error: Error) =>
+      error instanceof ConfigError && error.message.startsWith("Invalid RUN_LEASE_MS"),
+  );
+});

@@ -111,3 +111,50 @@ Deno.test("run hands out frames in batches bounded by bytes, at least one at a t
   const one = run.framesFrom(2, 1);
   assert.deepEqual(one.events, [run.events[2]]);
 });
+
+function mirrorOf(events: Run["events"]) {
+  const clock = manualClock();
+  const source = events[0];
+  return new Run({
+    id: source.runId,
+    kind: "chat",
+    plan: [{ stage: "reply", panel: "chat", title: "Reply" }],
+    createdAt: 0,
+  }, { clock, flushMs: 40, backlogBytes: 1 << 20, mirrorOf: events.slice(0, 2) });
+}
+
+Deno.test("run mirror takes events in seq order only and ends at stream_done", () => {
+  const { run } = newRun();
+  run.write("chat", "Blood pressure is stable today.");
+  run.closeStage("chat");
+  run.complete("stop");
+  const mirror = mirrorOf(run.events);
+  assert.equal(mirror.lastSeq, 2);
+  assert.ok(mirror.running && mirror.mirrored);
+  mirror.ingest(run.events[1]);
+  mirror.ingest(run.events[3]);
+  assert.equal(mirror.lastSeq, 2, "a duplicate and a gap are both refused");
+  for (const event of run.events.slice(2)) mirror.ingest(event);
+  assert.equal(mirror.status, "complete");
+  assert.deepEqual(mirror.events, run.events);
+  assert.deepEqual(mirror.frames, run.frames);
+  assert.equal(mirror.panels.chat, run.panels.chat);
+  assert.equal(mirror.cancel(), false, "only the owner cancels");
+});
+
+Deno.test("run mirror lose() appends the seq-0 stream_lost pair and keeps the text", async () => {
+  const { run } = newRun();
+  run.write("chat", "Partial assessment so far ");
+  const mirror = mirrorOf(run.events);
+  for (const event of run.events.slice(2)) mirror.ingest(event);
+  mirror.lose();
+  await mirror.done;
+  assert.equal(mirror.status, "error");
+  assert.equal(mirror.lastSeq, run.lastSeq, "seq-0 events do not move lastSeq");
+  const [error, done] = mirror.events.slice(-2);
+  assert.equal(error.type === "error" && error.metadata.error_code, "stream_lost");
+  assert.equal(done.type === "stream_done" && done.metadata.finish_reason, "error");
+  assert.deepEqual([error.seq, done.seq], [0, 0]);
+  assert.equal(mirror.panels.chat, run.panels.chat);
+  assert.ok(!new TextDecoder().decode(mirror.frames.at(-1)).includes("id:"));
+});

@@ -208,3 +208,18 @@ Deno.test("shared log: while unreachable, starts answer 503 and health says so",
     p.close();
   }
 });
+
+Deno.test("shared log: a run whose events cannot be written ends as upstream_unavailable", async () => {
+  const p = pair({ gated: true });
+  try {
+    const { runId } = await startChatRun(p.a.app);
+    const run = p.a.app.context.registry.get(runId)!;
+    p.hub.setReachable(false);
+    p.gate.push("Lost words ");
+    await run.done;
+    assert.equal(run.error?.code, "upstream_unavailable");
+    assert.ok(p.gate.signals[0].aborted, "the upstream call stops too");
+  } finally {
+    p.close();
+  }
+});

@@ -11,12 +11,17 @@ function isNearBottom(
   return metrics.scrollHeight - metrics.scrollTop - metrics.clientHeight <= NEAR_BOTTOM_PX;
 }
 
-/** Keeps the host's scroller at its bottom after each update while the reader is there. */
+/**
+ * Keeps the host's scroller at its bottom while the reader is there: after each update and whenever the scroller or
+ * its content changes size (a resize or a reflow). Only scrolling up leaves the bottom.
+ */
 export class StickToBottomController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #scroller: () => HTMLElement | null | undefined;
   #bound?: HTMLElement;
   #stuck = true;
+  #lastScrollTop = 0;
+  readonly #resizes = new ResizeObserver(() => this.#reconcile());
 
   constructor(host: ReactiveControllerHost, scroller: () => HTMLElement | null | undefined) {
     this.#host = host;
@@ -37,16 +42,40 @@ export class StickToBottomController implements ReactiveController {
   hostUpdated(): void {
     const scroller = this.#scroller() ?? undefined;
     if (scroller !== this.#bound) {
-      this.#bound?.removeEventListener("scroll", this.#onScroll);
+      this.#unbind();
       scroller?.addEventListener("scroll", this.#onScroll, { passive: true });
+      if (scroller) this.#resizes.observe(scroller);
       this.#bound = scroller;
     }
-    if (this.#stuck && scroller) scroller.scrollTop = scroller.scrollHeight;
+    // Content may be replaced by an update, so its size is watched afresh each time.
+    for (const child of scroller?.children ?? []) this.#resizes.observe(child);
+    this.#reconcile();
   }
 
   hostDisconnected(): void {
+    this.#unbind();
+  }
+
+  #unbind(): void {
     this.#bound?.removeEventListener("scroll", this.#onScroll);
+    this.#resizes.disconnect();
     this.#bound = undefined;
+  }
+
+  /**
+   * Follows the content while stuck. Reads the live position on every trigger (scroll, resize, update), so a reader's
+   * scroll up counts even when its scroll event has not been delivered yet; only that un-sticks, never a reflow.
+   */
+  #reconcile(): void {
+    const scroller = this.#bound;
+    if (!scroller) return;
+    const movedUp = scroller.scrollTop < this.#lastScrollTop;
+    const stuck = isNearBottom(scroller) || (this.#stuck && !movedUp);
+    if (stuck) scroller.scrollTop = scroller.scrollHeight;
+    this.#lastScrollTop = scroller.scrollTop;
+    if (stuck === this.#stuck) return;
+    this.#stuck = stuck;
+    this.#host.requestUpdate();
   }
 
   /** Scrolls to the latest content and follows it again. */
@@ -55,10 +84,5 @@ export class StickToBottomController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  #onScroll = (): void => {
-    const stuck = isNearBottom(this.#bound!);
-    if (stuck === this.#stuck) return;
-    this.#stuck = stuck;
-    this.#host.requestUpdate();
-  };
+  #onScroll = (): void => this.#reconcile();
 }

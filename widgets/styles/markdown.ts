@@ -12,7 +12,7 @@ export const markdownStyles = css`
   /* Off-screen finished blocks of a long answer cost no layout or paint: at 1 MB a frame took ~65 ms without. */
   .markdown .group {
     content-visibility: auto;
-    contain-intrinsic-size: auto 40em;
+    contain-intrinsic-block-size: auto 40em;
   }
   .markdown :is(p, ul, ol, pre, table, blockquote, h1, h2, h3, h4, h5, h6) {
     margin: 0.5em 0;
@@ -58,10 +58,15 @@ export const markdownStyles = css`
     border-inline-start: 3px solid var(--_muted);
     color: var(--_muted);
   }
+  /* A wide table scrolls sideways instead of overflowing; its cells break between words only. */
   .markdown table {
+    display: block;
+    max-width: 100%;
+    overflow-x: auto;
     border-collapse: collapse;
   }
   .markdown :is(th, td) {
+    overflow-wrap: break-word;
     border: 1px solid color-mix(in srgb, var(--_muted) 50%, transparent);
     padding: 0.25em 0.5em;
     text-align: start;

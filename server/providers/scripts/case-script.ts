@@ -1,9 +1,6 @@
 /** The shape of the scripted model's per-case texts. */
 
-/** The demo workflow's stages, in order. */
-export const WORKFLOW_STAGES = ["initial", "extraction", "diagnosis", "plan"] as const;
-/** A demo workflow stage. */
-export type WorkflowStage = (typeof WORKFLOW_STAGES)[number];
+import type { WorkflowStage } from "../../cases/workflow-stages.ts";
 
 /** One stage's texts: the detailed markdown analysis and the short conversational summary. */
 export interface StageScript {
