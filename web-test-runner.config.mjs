@@ -37,6 +37,10 @@ function apiProxy(context, next) {
         if (!HOP_BY_HOP.has(name)) context.set(name, value);
       }
       context.body = response;
+      // An upstream cut mid-stream must reach the browser as a cut, not as a quiet end of the body.
+      response.on("close", () => {
+        if (!response.complete) context.res.destroy();
+      });
       resolve();
     });
     upstream.on("error", () => {

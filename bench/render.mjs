@@ -135,6 +135,18 @@ function startPageServer() {
   );
 }
 
+// Twice the longest scenario: a run that never ends fails the part instead of hanging it.
+const RUN_TIMEOUT_MS = 120_000;
+
+function withTimeout(promise, ms, message) {
+  let timer;
+  const timeout = new Promise((
+    _,
+    reject,
+  ) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 const LAUNCH_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
@@ -193,9 +205,10 @@ export async function main(args) {
         await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
         await cdp.send("Profiler.start");
       }
-      const measured = await page.evaluate(
-        (message) => globalThis.bench.run(message),
-        "Stream the benchmark text",
+      const measured = await withTimeout(
+        page.evaluate((message) => globalThis.bench.run(message), "Stream the benchmark text"),
+        RUN_TIMEOUT_MS,
+        `Render ${name}: no stream-done within ${RUN_TIMEOUT_MS / 1000} s`,
       );
       const pageProfile = cdp ? await stopProfile(cdp, name) : undefined;
       await page.close();

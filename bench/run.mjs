@@ -20,10 +20,20 @@ for (const name of names) {
   }
 }
 const started = Date.now();
+// A part that fails is reported and the others still run; the exit code tells.
+const failed = [];
 for (const name of names.length ? names : Object.keys(PARTS)) {
   console.log(`\n=== ${name} ===`);
-  await PARTS[name](flags);
+  try {
+    await PARTS[name](flags);
+  } catch (error) {
+    console.error(`${name} failed: ${error.stack ?? error}`);
+    failed.push(name);
+  }
 }
-console.log(
-  `\nbench finished in ${Math.round((Date.now() - started) / 1000)} s; results in bench/results/`,
-);
+const seconds = Math.round((Date.now() - started) / 1000);
+console.log(`\nbench finished in ${seconds} s; results in bench/results/`);
+if (failed.length) {
+  console.error(`failed: ${failed.join(", ")}`);
+  process.exitCode = 1;
+}

@@ -41,11 +41,16 @@ export interface ScriptedOptions {
   charsPerSec: number;
   firstTokenMs: number;
   sleep?: Sleep;
+  /** Milliseconds on a monotonic clock; tokens are scheduled against it. */
+  now?: () => number;
 }
+
+/** Behind schedule by more than this (a slow consumer), the model resumes its pace from now instead of bursting. */
+const MAX_LAG_MS = 100;
 
 /** Creates the scripted model. */
 export function createScriptedProvider(
-  { charsPerSec, firstTokenMs, sleep = realSleep }: ScriptedOptions,
+  { charsPerSec, firstTokenMs, sleep = realSleep, now = () => performance.now() }: ScriptedOptions,
 ): ScriptedProvider {
   let pace = validPace(charsPerSec);
   let armed: ScriptedFault | undefined;
@@ -60,9 +65,15 @@ export function createScriptedProvider(
     const limit = fault ? fault.afterChars : Infinity;
     const deltas = scriptedDeltas(request);
     let sent = 0;
+    // Each token is due at a running schedule, and only a wait of a whole timer is slept: sleeping per token would
+    // make timer granularity (1–4 ms per setTimeout), not `charsPerSec`, set the pace of a fast model.
+    let due = now();
     for (const [index, delta] of deltas.entries()) {
       const length = Array.from(delta.text).length;
-      await sleep(index === 0 ? firstTokenMs : (length / pace) * 1000, signal);
+      due = Math.max(due, now() - MAX_LAG_MS) +
+        (index === 0 ? firstTokenMs : (length / pace) * 1000);
+      const wait = due - now();
+      if (wait >= 1 || index === 0) await sleep(Math.max(0, wait), signal);
       signal.throwIfAborted();
       if (sent + length > limit) {
         const head = Array.from(delta.text).slice(0, limit - sent).join("");

@@ -11,7 +11,13 @@ const instant = () => Promise.resolve();
 
 function recordingSleep() {
   const calls: number[] = [];
-  return { calls, sleep: (ms: number) => (calls.push(ms), Promise.resolve()) };
+  let time = 0;
+  const sleep = (ms: number) => {
+    calls.push(ms);
+    time += ms;
+    return Promise.resolve();
+  };
+  return { calls, sleep, now: () => time };
 }
 
 function analysisRequest(overrides: Partial<CompletionRequest> = {}): CompletionRequest {
@@ -85,8 +91,8 @@ Deno.test("splitTokens never splits a surrogate pair and loses nothing", () => {
 });
 
 Deno.test("scripted provider waits firstTokenMs, then each token's length at charsPerSec", async () => {
-  const { calls, sleep } = recordingSleep();
-  const provider = createScriptedProvider({ charsPerSec: 200, firstTokenMs: 400, sleep });
+  const { calls, sleep, now } = recordingSleep();
+  const provider = createScriptedProvider({ charsPerSec: 200, firstTokenMs: 400, sleep, now });
   const { deltas } = await collect(provider.stream(analysisRequest()));
   assert.equal(calls.length, deltas.length);
   assert.equal(calls[0], 400);
@@ -96,8 +102,8 @@ Deno.test("scripted provider waits firstTokenMs, then each token's length at cha
 });
 
 Deno.test("scripted provider applies a new pace to the next token", async () => {
-  const { calls, sleep } = recordingSleep();
-  const provider = createScriptedProvider({ charsPerSec: 100, firstTokenMs: 0, sleep });
+  const { calls, sleep, now } = recordingSleep();
+  const provider = createScriptedProvider({ charsPerSec: 100, firstTokenMs: 0, sleep, now });
   const stream = provider.stream(analysisRequest());
   await stream.next();
   const second = await stream.next();
@@ -128,8 +134,8 @@ Deno.test("scripted fault is consumed by one stream only", async () => {
 });
 
 Deno.test("scripted rate_limit fault throws rate_limited before any output or wait", async () => {
-  const { calls, sleep } = recordingSleep();
-  const provider = createScriptedProvider({ charsPerSec: 240, firstTokenMs: 400, sleep });
+  const { calls, sleep, now } = recordingSleep();
+  const provider = createScriptedProvider({ charsPerSec: 240, firstTokenMs: 400, sleep, now });
   provider.armFault({ kind: "rate_limit" });
   const { deltas, error } = await collect(provider.stream(analysisRequest()));
   assert.ok(error instanceof ProviderError);

@@ -20,7 +20,8 @@ Deno.test("backoff jitter spans the whole range down to zero", () => {
   assert.equal(backoffDelay(3, { ...options, random: () => 0.25 }), 1000);
 });
 
-Deno.test("backoff never goes below the server's retry floor", () => {
-  assert.equal(backoffDelay(0, { ...options, floorMs: 1000, random: () => 0.9 }), 1000);
-  assert.equal(backoffDelay(4, { ...options, floorMs: 1000, random: () => 0.5 }), 4000);
+Deno.test("backoff adds its jitter above the server's retry floor", () => {
+  assert.equal(backoffDelay(0, { ...options, floorMs: 1000, random: () => 0 }), 1000);
+  assert.equal(backoffDelay(0, { ...options, floorMs: 1000, random: () => 0.9 }), 1450);
+  assert.equal(backoffDelay(4, { ...options, floorMs: 1000, random: () => 0.5 }), 5000);
 });

@@ -13,13 +13,14 @@ export interface BackoffOptions {
 }
 
 /**
- * The delay before reconnection attempt `attempt` (0 for the first): uniform in
- * [0, min(maxMs, baseMs · 2^attempt)) ("full jitter"), raised to the server's floor.
+ * The delay before reconnection attempt `attempt` (0 for the first): the server's floor plus a
+ * uniform jitter in [0, min(maxMs, baseMs · 2^attempt)) ("full jitter"). The jitter sits above the
+ * floor, not under it, so clients cut at the same moment never reconnect in lockstep.
  */
 export function backoffDelay(
   attempt: number,
   { baseMs, maxMs, floorMs = 0, random }: BackoffOptions,
 ): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** attempt);
-  return Math.max(floorMs, Math.floor(random() * ceiling));
+  return floorMs + Math.floor(random() * ceiling);
 }
