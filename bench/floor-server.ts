@@ -95,10 +95,13 @@ function playRun(
   let index = 0;
   const dueAt = (i: number) => i < 2 ? 0 : first + Math.min(i - 2, chunks - 1) * 1000 / rate;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
   const tick = () => {
     const now = performance.now();
     for (let next = events.next(); !next.done; next = events.next()) {
       send(encodeEvent(next.value(Date.now())));
+      // `send` may have found the client gone and stopped the run.
+      if (stopped) return;
       index++;
       if (index < chunks + 4 && start + dueAt(index) > now) {
         timer = setTimeout(tick, start + dueAt(index) - performance.now());
@@ -107,8 +110,12 @@ function playRun(
     }
     end();
   };
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
   tick();
-  return () => clearTimeout(timer);
+  return stop;
 }
 
 function sseResponse(

@@ -13,6 +13,7 @@ export {
   StreamStatusEvent,
 } from "./events.ts";
 export { streamContext, type StreamContextValue } from "./context.ts";
+export { defaultStrings, type StreamStrings } from "./strings.ts";
 export type {
   ChatMessage,
   Section,

@@ -4,7 +4,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 
-const ALLOW_HEADERS = "Content-Type, Last-Event-ID";
+const ALLOW_HEADERS = "Content-Type, Last-Event-ID, Authorization";
 const EXPOSE_HEADERS = "Retry-After, Content-Type";
 const ALLOW_METHODS = "GET, POST, OPTIONS";
 

@@ -32,8 +32,8 @@ const ceiling = (attempt: number, options: Omit<BackoffOptions, "random">) =>
   (options.floorMs ?? 0) + Math.min(options.maxMs, options.baseMs * 2 ** attempt);
 
 Deno.test("flapping: cuts every 500 ms, twenty times, and every client still ends with the run's exact log", async () => {
-  // About 6 400 characters at 600 per second: the run outlives the twenty cuts.
-  const provider = createScriptedProvider({ charsPerSec: 600, firstTokenMs: 0 });
+  // About 6 400 characters at 400 per second (16 s): the run outlives the twenty cuts (10 s).
+  const provider = createScriptedProvider({ charsPerSec: 400, firstTokenMs: 0 });
   const server = await startTestServer({ provider });
   const proxy = startTcpProxy(server);
   const backoff = { baseMs: 250, maxMs: 2000 };
