@@ -7,6 +7,7 @@ import { request } from "node:http";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startDenoServer } from "./scripts/deno-server.mjs";
+import { CHROMIUM_ARGS } from "./scripts/ensure-chromium.mjs";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 let server;
@@ -91,15 +92,7 @@ export default {
       launchOptions: {
         executablePath: process.env.CHROME_PATH || "/usr/bin/chromium",
         headless: true,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-dev-shm-usage",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
+        args: CHROMIUM_ARGS,
       },
     }),
   ],

@@ -5,6 +5,7 @@
  */
 import { ContextProvider } from "@lit/context";
 import { streamContext, type StreamContextValue } from "../../widgets/context.ts";
+import { initialViewState } from "../../widgets/state/reducer.ts";
 import type { ChatMessage, Section, ViewState } from "../../widgets/state/view-state.ts";
 
 export { assert, assertEqual } from "./support/assert.ts";
@@ -64,14 +65,7 @@ export async function mount<E extends HTMLElement & { updateComplete: Promise<bo
 
 /** A view with nothing in it, with `overrides` applied. */
 export function view(overrides: Partial<ViewState> = {}): ViewState {
-  return {
-    status: "idle",
-    lastSeq: 0,
-    plan: [],
-    sections: { reasoning: [], chat: [] },
-    messages: [],
-    ...overrides,
-  };
+  return { ...initialViewState(), ...overrides };
 }
 
 /** A reasoning section of a four-stage run. */

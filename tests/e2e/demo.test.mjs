@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startDenoServer } from "../../scripts/deno-server.mjs";
+import { CHROMIUM_ARGS } from "../../scripts/ensure-chromium.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const screenshots = `${root}docs/screenshots`;
@@ -31,15 +32,7 @@ before(async () => {
   });
   browser = await chromium.launch({
     executablePath: process.env.CHROME_PATH || "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-dev-shm-usage",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: CHROMIUM_ARGS,
   });
 });
 

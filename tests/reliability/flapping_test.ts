@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { createScriptedProvider } from "../../server/providers/scripted.ts";
+import { mulberry32 } from "../../server/providers/token-split.ts";
 import { backoffDelay, type BackoffOptions } from "../../widgets/connection/backoff.ts";
 import { followStream, seqProblem } from "../support/sse-client.ts";
 import { startTcpProxy } from "../support/tcp-proxy.ts";
@@ -15,17 +16,8 @@ import { startTestServer, until } from "./harness.ts";
 const ELEMENT = { baseMs: 500, maxMs: 15_000 };
 const SERVER_RETRY_MS = 1000;
 
-/** A seeded PRNG (mulberry32), so each simulated client has its own reproducible randomness. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so each simulated client has its own reproducible randomness. */
+const seeded = mulberry32;
 
 /** The highest delay backoff may choose for `attempt`. */
 const ceiling = (attempt: number, options: Omit<BackoffOptions, "random">) =>

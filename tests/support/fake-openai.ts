@@ -4,6 +4,7 @@
  * `stream` is false), with scripted replies and faults, and a record of every request including
  * when the client aborted it.
  */
+import { sleep } from "../../server/providers/sleep.ts";
 
 /** A fault the fake injects into one reply. Character counts cover reasoning then content. */
 export type FakeFault =
@@ -209,7 +210,7 @@ function sseBody(
         ];
         for (const part of parts) {
           if (sent >= limit) break;
-          await delay(reply.delayMs ?? 0, stopped.signal);
+          await sleep(reply.delayMs ?? 0, stopped.signal);
           if (stopped.signal.aborted) return;
           // The fault fires mid-part when the limit falls inside it.
           const text = Array.from(part.text).slice(0, limit - sent).join("");
@@ -281,18 +282,4 @@ function pieces(text: string, size: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < points.length; i += size) out.push(points.slice(i, i + size).join(""));
   return out;
-}
-
-/** Waits `ms`, or less when the signal aborts; `0` still yields to the event loop once. */
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-  });
 }
