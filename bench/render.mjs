@@ -8,6 +8,7 @@ import { createReadStream, existsSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { chromium } from "playwright-core";
 import { build } from "../scripts/build.mjs";
+import { CHROMIUM_ARGS, ensureChromium } from "../scripts/ensure-chromium.mjs";
 import { summarizeProfile } from "./lib/cpu-profile.mjs";
 import { startFakeUpstream } from "./lib/fake-upstream.mjs";
 import { printTable, root, startServer, writeResult } from "./lib/proc.mjs";
@@ -147,16 +148,6 @@ function withTimeout(promise, ms, message) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-const LAUNCH_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 /** Runs the render scenarios and writes bench/results/render.json. */
 export async function main(args) {
   const quick = args.includes("--quick");
@@ -176,9 +167,9 @@ export async function main(args) {
     ORPHAN_GRACE_MS: "30000",
   });
   const browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || "/usr/bin/chromium",
+    executablePath: ensureChromium(),
     headless: true,
-    args: LAUNCH_ARGS,
+    args: CHROMIUM_ARGS,
   });
   const results = [];
   try {

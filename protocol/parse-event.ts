@@ -18,5 +18,9 @@ export function parseEvent(data: string): ParseResult {
   if (result.success) return { ok: true, event: result.data };
   const first = result.error.issues[0];
   const where = first?.path.length ? first.path.join(".") : "event";
-  return { ok: false, reason: "invalid_event", detail: `Invalid ${where}: ${first?.code ?? "unknown"}` };
+  return {
+    ok: false,
+    reason: "invalid_event",
+    detail: `Invalid ${where}: ${first?.code ?? "unknown"}`,
+  };
 }

@@ -17,7 +17,8 @@ import { runRoutes } from "./routes/runs.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { workflowRoutes } from "./routes/workflow.ts";
 import { RunRegistry } from "./runs/run-registry.ts";
-import { type Clock, randomId, systemClock } from "./runs/timers.ts";
+import { randomId } from "./runs/ids.ts";
+import { type Clock, systemClock } from "./runs/timers.ts";
 import { SharedUnavailableError } from "./runs/shared-runs.ts";
 import type { RedisBackend } from "./storage/redis-backend.ts";
 import { type Conversations, embeddedConversations, type Store } from "./storage/store.ts";
@@ -97,10 +98,17 @@ export function createApp(deps: AppDeps): App {
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
-    const allowed = app.routes.some((route) => route.method !== "ALL" && matches(route.path, path));
+    const methods = new Set(
+      app.routes.filter((route) => route.method !== "ALL" && matches(route.path, path))
+        .map((route) => route.method),
+    );
+    // Hono answers HEAD through the GET handler.
+    if (methods.has("GET")) methods.add("HEAD");
     return errorResponse(
-      allowed
-        ? new HttpError(405, "invalid_request", "Method not allowed")
+      methods.size > 0
+        ? new HttpError(405, "invalid_request", "Method not allowed", {
+          headers: { allow: [...methods].join(", ") },
+        })
         : new HttpError(404, "not_found", "Not found"),
     );
   });

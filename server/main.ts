@@ -10,9 +10,10 @@ import { createLogger } from "./log.ts";
 import { createOpenAiProvider } from "./providers/openai.ts";
 import type { LlmProvider } from "./providers/provider.ts";
 import { createScriptedProvider } from "./providers/scripted.ts";
-import { randomId } from "./runs/timers.ts";
+import { randomId } from "./runs/ids.ts";
 import { connectRedisBackend } from "./storage/redis-backend.ts";
 import { openSqliteStore } from "./storage/sqlite-store.ts";
+import type { Store } from "./storage/store.ts";
 
 function readConfig(): Config {
   try {
@@ -48,6 +49,16 @@ function databasePath(dataDir: string): string {
   return `${dataDir.replace(/\/$/, "")}/stream-widgets.db`;
 }
 
+/** The SQLite store under DATA_DIR; a DATA_DIR that cannot hold it ends the process in one line. */
+function openStore(dataDir: string): Store {
+  try {
+    return openSqliteStore(databasePath(dataDir));
+  } catch {
+    console.error(`Invalid DATA_DIR: "${dataDir}" (cannot open the database)`);
+    Deno.exit(1);
+  }
+}
+
 const config = readConfig();
 const log = createLogger((line) => console.error(line));
 // With REDIS_URL, Redis holds runs and conversations and SQLite is not opened at all.
@@ -58,7 +69,7 @@ const redis = config.redisUrl === undefined ? undefined : await connectRedisBack
   runTtlMs: config.runTtlMs,
   log,
 });
-const store = redis ? undefined : openSqliteStore(databasePath(config.dataDir));
+const store = redis ? undefined : openStore(config.dataDir);
 const app = createApp({
   config,
   provider: createProvider(config),

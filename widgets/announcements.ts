@@ -1,13 +1,16 @@
-/** What the polite live region says: stage starts and completions and the run's end, never chunks. */
-import type { Section, ViewState } from "./state/view-state.ts";
+/**
+ * What the polite live regions say, never chunks: a panel announces the starts and completions of
+ * its own stages, the provider the run's end and reconnections, once for the page.
+ */
+import type { Section, StreamStatus, ViewState } from "./state/view-state.ts";
 import type { StreamStrings } from "./strings.ts";
 
 /**
- * The announcements for a change from `previous` to `next`, in order. `sections` are the sections
- * whose starts and completions are announced (empty for none); the first view announces nothing,
- * so attaching to a run halfway does not recite its past.
+ * The stage announcements for a change from `previous` to `next`, in order. `sections` are the
+ * sections whose starts and completions are announced; the first view announces nothing, so
+ * attaching to a run halfway does not recite its past.
  */
-export function announcements(
+export function stageAnnouncements(
   previous: ViewState | undefined,
   next: ViewState,
   options: { strings: StreamStrings; sections: (view: ViewState) => Section[] },
@@ -22,24 +25,26 @@ export function announcements(
     if (section.status === "streaming") said.push(strings.stageStarted(section.title));
     if (section.status === "complete") said.push(strings.stageComplete(section.title));
   }
-  if (previous.status !== next.status) {
-    switch (next.status) {
-      case "done":
-        said.push(strings.done);
-        break;
-      case "cancelled":
-        said.push(strings.cancelled);
-        break;
-      case "reconnecting":
-        said.push(strings.reconnecting);
-        break;
-      case "idle":
-      case "connecting":
-      case "streaming":
-      case "error":
-        // Errors speak through their role="alert" element; the rest is visible progress.
-        break;
-    }
-  }
   return said;
+}
+
+/** What the run's new `status` announces, if anything. */
+export function statusAnnouncement(
+  status: StreamStatus,
+  strings: StreamStrings,
+): string | undefined {
+  switch (status) {
+    case "done":
+      return strings.done;
+    case "cancelled":
+      return strings.cancelled;
+    case "reconnecting":
+      return strings.reconnecting;
+    case "idle":
+    case "connecting":
+    case "streaming":
+    case "error":
+      // Errors speak through the alert; the rest is visible progress.
+      return undefined;
+  }
 }

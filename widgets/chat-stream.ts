@@ -6,7 +6,8 @@ import { defineOnce } from "./define-once.ts";
 import { breakable } from "./markdown/render-tokens.ts";
 import { StickToBottomController } from "./scroll/stick-to-bottom.ts";
 import type { ChatMessage, Section, ViewState } from "./state/view-state.ts";
-import { isBusy, StreamPanel } from "./stream-panel.ts";
+import { isBusy } from "./state/reducer.ts";
+import { StreamPanel } from "./stream-panel.ts";
 import type { StreamStrings } from "./strings.ts";
 import { markdownStyles } from "./styles/markdown.ts";
 import { themeStyles } from "./styles/theme.ts";
@@ -31,7 +32,7 @@ import { themeStyles } from "./styles/theme.ts";
  * @csspart incomplete - The mark on a reply cut short by a cancel or an error.
  * @csspart typing - The typing indicator shown before the reply's first words.
  * @csspart jump-button - "Jump to latest", shown when the reader has scrolled up.
- * @csspart error - The run's error (role="alert").
+ * @csspart error - The run's error with Retry (announced once, by the provider's alert).
  * @csspart retry-button - The error's Retry button.
  * @csspart stop-button - Stop, shown while a reply streams.
  * @csspart composer - The message form (attribute `composer`).
@@ -64,10 +65,12 @@ export class ChatStream extends StreamPanel {
       [part~="log"] {
         height: var(--chat-stream-height, 28rem);
         overflow-y: auto;
+        padding: 0.25em;
+      }
+      .messages {
         display: flex;
         flex-direction: column;
         gap: var(--_gap);
-        padding: 0.25em;
       }
       [part~="message"] {
         max-width: 90%;
@@ -153,10 +156,10 @@ export class ChatStream extends StreamPanel {
   @property({ type: Boolean })
   accessor composer = false;
 
-  readonly #scroll = new StickToBottomController(
-    this,
-    () => this.renderRoot?.querySelector<HTMLElement>("[part~='log']"),
-  );
+  readonly #scroll = new StickToBottomController(this, {
+    scroller: () => this.renderRoot?.querySelector<HTMLElement>("[part~='log']"),
+    content: () => this.renderRoot?.querySelector<HTMLElement>(".messages"),
+  });
 
   /** Stage progress belongs to the reasoning panel; the chat announces only the run's end. */
   protected override announcedSections(): Section[] {
@@ -180,9 +183,11 @@ export class ChatStream extends StreamPanel {
         <div part="log" role="log" tabindex="0" aria-label=${strings.conversation} aria-busy=${busy
           ? "true"
           : "false"}>
-          ${messages.length === 0 && !busy ? html`<slot name="empty"></slot>` : nothing}
-          ${repeat(messages, (m) => m.id, (m) => this.#renderMessage(m, view!, strings))}
-          ${busy && !replying ? this.#renderTyping(strings) : nothing}
+          <div class="messages">
+            ${messages.length === 0 && !busy ? html`<slot name="empty"></slot>` : nothing}
+            ${repeat(messages, (m) => m.id, (m) => this.#renderMessage(m, view!, strings))}
+            ${busy && !replying ? this.#renderTyping(strings) : nothing}
+          </div>
         </div>
         ${this.#scroll.scrolledAway
           ? html`<button part="jump-button" @click=${() =>
@@ -274,8 +279,8 @@ export class ChatStream extends StreamPanel {
     if (message === "" || this.busy || !this.context) return;
     input.value = "";
     this.#scroll.jumpToLatest();
-    // The provider reports a failed send through the view's error, which renders as an alert.
-    this.context.send(message).catch(() => {});
+    // The provider reports a failed send through the view's error.
+    this.context.send(message);
   };
 }
 

@@ -5,8 +5,8 @@ import type { ViewState } from "./state/view-state.ts";
 /** A new object on every change, so consumers re-render on identity. */
 export interface StreamContextValue {
   view: ViewState;
-  /** Chat: posts the message, then attaches to the reply's run. */
-  send(message: string): Promise<void>;
+  /** Chat: posts the message, then attaches to the reply's run; failures show in the view. */
+  send(message: string): void;
   /** Cancels the current run on the server. */
   cancel(): Promise<void>;
   /** Starts the failed or cancelled work again. */

@@ -26,7 +26,7 @@ import { themeStyles } from "./styles/theme.ts";
  * @csspart copy-button - A stage's Copy button.
  * @csspart content - A stage's rendered markdown.
  * @csspart incomplete - The mark on a stage cut short by a cancel or an error.
- * @csspart error - The run's error (role="alert").
+ * @csspart error - The run's error with Retry (announced once, by the provider's alert).
  * @csspart retry-button - The error's Retry button.
  * @csspart empty - The wrapper of the `empty` slot.
  *

@@ -1,23 +1,21 @@
 /**
  * What `<reasoning-panel>` and `<chat-stream>` share: the provider's context, replaceable strings,
- * rendering at most once per animation frame, the polite live region, Esc to stop, Copy, the error
- * alert, and the incremental markdown renderers of the texts they show.
+ * rendering at most once per animation frame, the polite live region of their own stages and
+ * copies, Esc to stop, Copy, the error with Retry, and the incremental markdown renderers of the
+ * texts they show. The run's end, reconnections and errors are announced once, by the provider.
  */
 import { consume } from "@lit/context";
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
-import { announcements } from "./announcements.ts";
+import { stageAnnouncements } from "./announcements.ts";
 import { streamContext, type StreamContextValue } from "./context.ts";
 import { copyText } from "./copy.ts";
 import { MarkdownStream } from "./markdown/markdown-stream.ts";
-import { nextFrame } from "./markdown/next-frame.ts";
-import type { Section, StreamStatus, ViewState } from "./state/view-state.ts";
+import { announce, type Announcement, renderLiveRegion, SILENT } from "./live-region.ts";
+import { nextFrame } from "./next-frame.ts";
+import { isBusy } from "./state/reducer.ts";
+import type { Section, ViewState } from "./state/view-state.ts";
 import { resolveStrings, type StreamStrings } from "./strings.ts";
-
-/** Whether output may still arrive in this run status (the Stop, caret and aria-busy states). */
-export function isBusy(status: StreamStatus): boolean {
-  return status === "connecting" || status === "streaming" || status === "reconnecting";
-}
 
 /** The base of the elements that render a provider's view. */
 export abstract class StreamPanel extends LitElement {
@@ -32,7 +30,7 @@ export abstract class StreamPanel extends LitElement {
 
   /** What the polite live region says now. */
   @state()
-  protected accessor announcement = "";
+  protected accessor announcement: Announcement = SILENT;
 
   readonly #markdown = new Map<string, MarkdownStream>();
   /** The focused control before an update, which the update may remove (Stop, Retry). */
@@ -73,11 +71,11 @@ export abstract class StreamPanel extends LitElement {
     this.#focused = this.shadowRoot?.activeElement ?? undefined;
     if (!changed.has("context") || !this.context) return;
     const previous = (changed.get("context") as StreamContextValue | undefined)?.view;
-    const said = announcements(previous, this.context.view, {
+    const said = stageAnnouncements(previous, this.context.view, {
       strings: this.text,
       sections: (view) => this.announcedSections(view),
     });
-    if (said.length > 0) this.announcement = said.join(". ");
+    if (said.length > 0) this.announcement = announce(this.announcement, said.join(". "));
   }
 
   protected override updated(): void {
@@ -88,7 +86,8 @@ export abstract class StreamPanel extends LitElement {
 
   /** Copies `text` and says whether it worked in the live region. */
   protected async copy(text: string): Promise<void> {
-    this.announcement = (await copyText(text)) ? this.text.copied : this.text.copyFailed;
+    const said = (await copyText(text)) ? this.text.copied : this.text.copyFailed;
+    this.announcement = announce(this.announcement, said);
   }
 
   /** The renderer of one growing text, kept across updates under `key`. */
@@ -103,11 +102,11 @@ export abstract class StreamPanel extends LitElement {
     for (const key of this.#markdown.keys()) if (!keys.has(key)) this.#markdown.delete(key);
   }
 
-  /** The run's error as an alert, with Retry when the server allows it. */
+  /** The run's error, with Retry when the server allows it (the provider's alert announces it). */
   protected renderError(): TemplateResult | typeof nothing {
     const error = this.context?.view.error;
     if (!error) return nothing;
-    return html`<div part="error" role="alert">
+    return html`<div part="error">
       <span>${error.message}</span>
       ${
       error.retryAvailable
@@ -120,6 +119,6 @@ export abstract class StreamPanel extends LitElement {
 
   /** The visually hidden polite live region (kept outside any aria-busy region). */
   protected renderLiveRegion(): TemplateResult {
-    return html`<div class="visually-hidden" role="status">${this.announcement}</div>`;
+    return renderLiveRegion(this.announcement);
   }
 }

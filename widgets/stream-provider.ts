@@ -1,14 +1,15 @@
 import { css, html, LitElement } from "lit";
 import { property } from "lit/decorators.js";
 import { ContextProvider } from "@lit/context";
-import { parseCursor, type StreamEvent } from "../protocol/events.ts";
+import { type FinishReason, parseCursor, type StreamEvent } from "../protocol/events.ts";
 import {
   ConnectionController,
   type ConnectionSettings,
 } from "./connection/connection-controller.ts";
-import { Conversation, messagesOf } from "./connection/api-bodies.ts";
-import { apiBaseOf, caseIdOf, rebase } from "./connection/urls.ts";
+import { conversationOf } from "./connection/api-bodies.ts";
+import { apiBaseOf, caseIdOf, conversationUrl, rebase, runUrl } from "./connection/urls.ts";
 import { streamContext, type StreamContextValue } from "./context.ts";
+import { statusAnnouncement } from "./announcements.ts";
 import { defineOnce } from "./define-once.ts";
 import {
   StreamDoneEvent,
@@ -23,13 +24,19 @@ import {
   historyLoaded,
   initialViewState,
   integrityChecked,
+  isBusy,
   reduce,
+  runCancelled,
+  runRecovered,
   statusChanged,
   userMessageSent,
   workStarted,
 } from "./state/reducer.ts";
 import { type ResumeEntry, resumeStore } from "./state/resume-store.ts";
 import type { ViewError, ViewState } from "./state/view-state.ts";
+import { announce, type Announcement, renderLiveRegion, SILENT } from "./live-region.ts";
+import { resolveStrings, type StreamStrings } from "./strings.ts";
+import { visuallyHiddenStyles } from "./styles/theme.ts";
 
 /** The transports a provider can use. */
 export type TransportName = ConnectionSettings["transport"];
@@ -55,13 +62,19 @@ type LastWork =
  * @fires stream-error - The run or the connection failed (`code`, `message`, `retryAvailable`); partial content stays.
  *
  * @slot - The elements that render the stream, and anything else.
+ *
+ * The provider announces, once for all the elements inside it, the run's end and reconnections (a
+ * polite live region) and errors (an alert); each panel announces its own stages.
  */
 export class StreamProvider extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-  `;
+  static override styles = [
+    visuallyHiddenStyles,
+    css`
+      :host {
+        display: block;
+      }
+    `,
+  ];
 
   /** The SSE URL of the work, e.g. `/api/cases/<id>/workflow/start/stream`. */
   @property()
@@ -83,7 +96,10 @@ export class StreamProvider extends LitElement {
   @property({ type: Number, attribute: "retry-base-ms" })
   accessor retryBaseMs: number = DEFAULTS.retryBaseMs;
 
-  /** The reconnection delay never grows past this. */
+  /**
+   * The jitter's ceiling never grows past this. The delay is the server's `retry:` (when it sent
+   * one) plus that jitter, so viewers cut at the same moment do not reconnect in lockstep.
+   */
   @property({ type: Number, attribute: "retry-max-ms" })
   accessor retryMaxMs: number = DEFAULTS.retryMaxMs;
 
@@ -103,7 +119,15 @@ export class StreamProvider extends LitElement {
   @property({ attribute: false })
   accessor headers: Record<string, string> = {};
 
+  /** Replacements for the default English strings it announces. */
+  @property({ attribute: false })
+  accessor strings: Partial<StreamStrings> | undefined;
+
   #view: ViewState = initialViewState();
+  /** What the polite live region says now: the run's end or a reconnection. */
+  #status: Announcement = SILENT;
+  /** What the alert says now: the run's error. */
+  #alert: Announcement = SILENT;
   #lastWork?: LastWork;
   #cancelUrl?: string;
   #localIds = 0;
@@ -131,9 +155,12 @@ export class StreamProvider extends LitElement {
         this.#remember({ runId: started.runId, conversationId: started.conversationId });
         this.#commit(conversationJoined(this.#view, started.conversationId));
       },
-      history: (conversation) => {
+      recovered: (recovery) => {
         this.#remember({ runId: undefined });
-        this.#commit(statusChanged(historyLoaded(this.#view, conversation), "done"));
+        // The saved conversation replaced the stream: no digest covers what is shown.
+        this.#commit(integrityChecked(runRecovered(this.#view, recovery), false));
+        this.#reportError(recovery.error);
+        this.dispatchEvent(new StreamDoneEvent(recovery.finishReason, false));
       },
     },
   });
@@ -170,13 +197,16 @@ export class StreamProvider extends LitElement {
     const resume = position?.runId === runId && this.#view.runId === runId ? position : undefined;
     this.#lastWork = { kind: "attach", runId };
     if (!resume) this.#begin();
-    this.#connection.stream(`${this.#base}/api/runs/${encodeURIComponent(runId)}/stream`, resume);
+    this.#connection.stream(runUrl(this.#base, runId, { action: "stream" }), resume);
   }
 
-  /** Sends a chat message (shown at once) and streams the reply; the conversation carries on. */
-  send(message: string): Promise<void> {
+  /**
+   * Sends a chat message (shown at once) and streams the reply; the conversation carries on. A
+   * failure shows in the view and as `stream-error`.
+   */
+  send(message: string): void {
     const text = message.trim();
-    if (text === "") return Promise.resolve();
+    if (text === "") return;
     this.#lastWork = { kind: "send", message: text };
     this.#begin();
     this.#commit(userMessageSent(this.#view, { id: `local-${++this.#localIds}`, content: text }));
@@ -187,15 +217,25 @@ export class StreamProvider extends LitElement {
       ...(conversationId === undefined ? {} : { conversationId }),
       ...(caseId === undefined ? {} : { caseId }),
     });
-    return Promise.resolve();
   }
 
-  /** Cancels the current run on the server, which then ends the stream with `cancelled`. */
+  /**
+   * Cancels the current run on the server, which then ends the stream with `cancelled`. Before the
+   * run is known (a batch request under way) the work is dropped here and shown as cancelled.
+   */
   async cancel(): Promise<void> {
+    if (!isBusy(this.#view.status)) return;
     const runId = this.#view.runId ?? this.#connection.runId;
-    if (runId === undefined || !isActive(this.#view)) return;
-    const url = this.#cancelUrl ?? `${this.#base}/api/runs/${encodeURIComponent(runId)}/cancel`;
-    await this.#connection.request(url, {});
+    if (runId === undefined) {
+      this.#connection.stop();
+      this.#workCount++;
+      this.#commit(runCancelled(this.#view));
+      return;
+    }
+    await this.#connection.request(
+      this.#cancelUrl ?? runUrl(this.#base, runId, { action: "cancel" }),
+      {},
+    );
   }
 
   /** Detaches from the stream without cancelling the run; the view keeps what it shows. */
@@ -217,8 +257,7 @@ export class StreamProvider extends LitElement {
       case "start":
         return this.start(work.src);
       case "send":
-        void this.send(work.message);
-        return;
+        return this.send(work.message);
       case "attach":
         return this.src ? this.start() : this.attach(work.runId);
     }
@@ -234,7 +273,9 @@ export class StreamProvider extends LitElement {
   }
 
   protected override render() {
-    return html`<slot></slot>`;
+    return html`<slot></slot>${renderLiveRegion(this.#status)}${
+      renderLiveRegion(this.#alert, "alert")
+    }`;
   }
 
   get #base(): string {
@@ -249,15 +290,16 @@ export class StreamProvider extends LitElement {
 
   async #resume(saved: ResumeEntry): Promise<void> {
     if (saved.src) this.src ||= saved.src;
-    const history = saved.conversationId === undefined
-      ? undefined
-      : await this.#connection.request(`${this.#base}/api/conversations/${saved.conversationId}`);
-    const conversation = history?.type === "ok" ? Conversation.safeParse(history.body) : undefined;
-    if (conversation?.success) {
-      const messages = messagesOf(conversation.data);
-      this.#commit(historyLoaded(this.#view, { conversationId: conversation.data.id, messages }));
+    const work = this.#workCount;
+    const conversation = saved.conversationId === undefined ? undefined : conversationOf(
+      await this.#connection.request(conversationUrl(this.#base, saved.conversationId)),
+    );
+    // Work begun while the history loaded (a message sent, a reset) is newer than this place.
+    if (work !== this.#workCount) return;
+    if (conversation) {
+      this.#commit(historyLoaded(this.#view, conversation));
       // A reply saved in the history has ended: nothing left to attach to.
-      const ended = messages.some((message) =>
+      const ended = conversation.messages.some((message) =>
         message.role === "assistant" && message.runId === saved.runId
       );
       if (ended) return;
@@ -290,7 +332,7 @@ export class StreamProvider extends LitElement {
   }
 
   async #verify(
-    finishReason: Extract<StreamEvent, { type: "stream_done" }>["metadata"]["finish_reason"],
+    finishReason: FinishReason,
     digest: { reasoning: string; chat: string },
   ): Promise<void> {
     const work = this.#workCount;
@@ -319,10 +361,21 @@ export class StreamProvider extends LitElement {
 
   #commit(next: ViewState): void {
     if (next === this.#view) return;
-    const statusBefore = this.#view.status;
+    const before = this.#view;
     this.#view = next;
     this.#context.setValue(this.#contextValue());
-    if (next.status !== statusBefore) this.dispatchEvent(new StreamStatusEvent(next.status));
+    if (next.error !== before.error) {
+      // Cleared with the error, so that reading the page later finds no stale alert.
+      this.#alert = announce(this.#alert, next.error?.message ?? "");
+      this.requestUpdate();
+    }
+    if (next.status === before.status) return;
+    const said = statusAnnouncement(next.status, resolveStrings(this.strings));
+    if (said !== undefined) {
+      this.#status = announce(this.#status, said);
+      this.requestUpdate();
+    }
+    this.dispatchEvent(new StreamStatusEvent(next.status));
   }
 
   #contextValue(): StreamContextValue {
@@ -338,11 +391,6 @@ export class StreamProvider extends LitElement {
 /** A numeric attribute's value, or its default when the page wrote something that is not one. */
 function orDefault(value: number, fallback: number): number {
   return Number.isFinite(value) && value >= 0 ? value : fallback;
-}
-
-function isActive(view: ViewState): boolean {
-  return view.status === "connecting" || view.status === "streaming" ||
-    view.status === "reconnecting";
 }
 
 defineOnce("stream-provider", StreamProvider);

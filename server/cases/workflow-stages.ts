@@ -1,4 +1,4 @@
-/** The clinical workflow's stages, in order, with their titles: one definition for runs, routes and providers. */
+/** The clinical workflow's stages in order, with titles: one list for runs, routes, providers. */
 
 /** The workflow's stages, in order, with their titles. */
 export const WORKFLOW_STAGES = [

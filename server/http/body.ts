@@ -36,14 +36,20 @@ export async function readJson<T>(
   return validate(schema, value);
 }
 
-/** Validates a value, reporting issues as `{path, code}`. */
-export function validate<T>(schema: z.ZodMiniType<T>, value: unknown): T {
+/**
+ * Validates a value, reporting issues as `{path, code}` (never the value): an unknown field is
+ * reported at its own path, one issue per field.
+ */
+function validate<T>(schema: z.ZodMiniType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues: ApiIssue[] = result.error.issues.map((issue) => ({
-    path: issue.path.map(String).join("."),
-    code: issue.code,
-  }));
+  const issues: ApiIssue[] = result.error.issues.flatMap((issue) => {
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+    return keys.map((key) => ({
+      path: [...issue.path, ...(key === undefined ? [] : [key])].map(String).join("."),
+      code: issue.code,
+    }));
+  });
   throw new HttpError(400, "invalid_request", "Request body is not valid", { issues });
 }
 

@@ -2,6 +2,11 @@
  * Any OpenAI-compatible endpoint through the `openai` SDK, streaming. The SDK's own retries are
  * off: retrying is only safe before the first token, which only this loop knows.
  *
+ * Retries fit in the idle timeout: the run times a completion's silence from its start, waits
+ * included (drive.ts), so a wait (Retry-After or backoff) that would end past `idleTimeoutMs`
+ * after the stream began is not taken, and the failure's own code (`rate_limited`,
+ * `upstream_unavailable`, …) ends the stream at once instead of a later `upstream_timeout`.
+ *
  * Abort: when `request.signal` aborts, the upstream HTTP request is cancelled and the stream
  * throws `signal.reason`.
  */
@@ -20,8 +25,8 @@ import {
 import { backoffMs, retryAfterMs } from "./retry-after.ts";
 import { type Sleep, sleep as realSleep } from "./sleep.ts";
 
-/** Longest Retry-After honoured; a longer ask is cut to this rather than stalling the run. */
-const RETRY_AFTER_CAP_MS = 20_000;
+/** Retries before the first token, on 429, 5xx and connection errors. */
+const MAX_RETRIES = 2;
 
 /** Endpoint, model and limits. */
 export interface OpenAiProviderOptions {
@@ -30,14 +35,14 @@ export interface OpenAiProviderOptions {
   model: string;
   /** No chunk (nor response headers) for this long aborts the upstream: `upstream_timeout`. */
   idleTimeoutMs: number;
-  /** Retries before the first token, on 429, 5xx and connection errors. */
-  maxRetries?: number;
   sleep?: Sleep;
+  /** Epoch ms: the retry deadline and HTTP-date Retry-After values are read against it. */
+  now?: () => number;
 }
 
 /** Creates the OpenAI-compatible provider. */
 export function createOpenAiProvider(
-  { baseURL, apiKey, model, idleTimeoutMs, maxRetries = 2, sleep = realSleep }:
+  { baseURL, apiKey, model, idleTimeoutMs, sleep = realSleep, now = Date.now }:
     OpenAiProviderOptions,
 ): LlmProvider {
   const client = new OpenAI({ baseURL, apiKey, maxRetries: 0, logLevel: "off" });
@@ -48,6 +53,7 @@ export function createOpenAiProvider(
     const { signal } = request;
     const clinicalCase = request.caseId === undefined ? undefined : getCase(request.caseId);
     const messages = buildMessages(request, clinicalCase);
+    const deadline = now() + idleTimeoutMs;
     for (let attempt = 0;; attempt++) {
       signal.throwIfAborted();
       const watchdog = idleWatchdog(signal, idleTimeoutMs);
@@ -78,16 +84,15 @@ export function createOpenAiProvider(
         if (signal.aborted) throw signal.reason;
         if (watchdog.timedOut) throw new ProviderError("upstream_timeout", { cause: error });
         const failure = classify(error);
-        if (produced || !failure.retryable || attempt >= maxRetries) {
+        const wait = retryAfterMs(failure.retryAfter, now()) ?? backoffMs(attempt);
+        const retry = !produced && failure.retryable && attempt < MAX_RETRIES &&
+          now() + wait < deadline;
+        if (!retry) {
           throw error instanceof ProviderError
             ? error
             : new ProviderError(failure.code, { cause: error });
         }
-        const asked = retryAfterMs(failure.retryAfter, Date.now());
-        await sleep(
-          asked === undefined ? backoffMs(attempt) : Math.min(asked, RETRY_AFTER_CAP_MS),
-          signal,
-        );
+        await sleep(wait, signal);
       } finally {
         watchdog.dispose();
       }

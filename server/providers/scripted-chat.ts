@@ -14,7 +14,7 @@ export type ChatTopic =
   | "plan"
   | "overview";
 
-/** Checked in order: the first topic whose pattern matches wins ("insulin dose next" is medications). */
+/** Checked in order: the first topic that matches wins ("insulin dose next" is medications). */
 const TOPIC_PATTERNS: ReadonlyArray<readonly [ChatTopic, RegExp]> = [
   [
     "medications",

@@ -16,8 +16,6 @@ import { scriptedText } from "./scripted-text.ts";
 import { type Sleep, sleep as realSleep } from "./sleep.ts";
 import { seedFrom, splitTokens } from "./token-split.ts";
 
-export { scriptedText } from "./scripted-text.ts";
-
 /**
  * A fault for the next `stream()` call. Character counts cover reasoning then answer text.
  * `fail` throws `upstream_error` after that many characters; `stall` goes silent after that many
@@ -45,7 +43,10 @@ export interface ScriptedOptions {
   now?: () => number;
 }
 
-/** Behind schedule by more than this (a slow consumer), the model resumes its pace from now instead of bursting. */
+/**
+ * Behind schedule by more than this (a slow consumer), the model resumes its pace from now
+ * instead of bursting.
+ */
 const MAX_LAG_MS = 100;
 
 /** Creates the scripted model. */
@@ -65,8 +66,9 @@ export function createScriptedProvider(
     const limit = fault ? fault.afterChars : Infinity;
     const deltas = scriptedDeltas(request);
     let sent = 0;
-    // Each token is due at a running schedule, and only a wait of a whole timer is slept: sleeping per token would
-    // make timer granularity (1–4 ms per setTimeout), not `charsPerSec`, set the pace of a fast model.
+    // Each token is due at a running schedule, and only a wait of a whole timer is slept: sleeping
+    // per token would make timer granularity (1–4 ms per setTimeout), not `charsPerSec`, set the
+    // pace of a fast model.
     let due = now();
     for (const [index, delta] of deltas.entries()) {
       const length = Array.from(delta.text).length;

@@ -4,8 +4,7 @@ import { ChatRequest } from "../../protocol/requests.ts";
 import type { AppContext } from "../context.ts";
 import { readJson } from "../http/body.ts";
 import { HttpError } from "../http/errors.ts";
-import { attachResponse, requestCursor, resumeResponse } from "../sse/attach.ts";
-import { requireStreaming, runResult } from "./shared.ts";
+import { requireStreaming, runResult, startOrResume } from "./shared.ts";
 import { awaitRun, startChat } from "./start-run.ts";
 
 /** Registers the chat and conversation routes. */
@@ -26,17 +25,13 @@ export function chatRoutes(app: Hono, ctx: AppContext): void {
   });
 
   app.post("/api/chat/stream", async (c) => {
-    requireStreaming(ctx);
     const body = await read(c.req.raw);
-    const cursor = requestCursor(c);
-    if (cursor !== undefined) {
-      return await resumeResponse(ctx, cursor, {
-        belongs: (run) =>
-          run.info.kind === "chat" &&
-          (body.conversationId === undefined || run.info.conversationId === body.conversationId),
-      });
-    }
-    return attachResponse(ctx, await startChat(ctx, c, body));
+    return await startOrResume(ctx, c, {
+      belongs: (run) =>
+        run.info.kind === "chat" &&
+        (body.conversationId === undefined || run.info.conversationId === body.conversationId),
+      start: () => startChat(ctx, c, body),
+    });
   });
 
   app.post("/api/chat", async (c) => {

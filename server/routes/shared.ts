@@ -1,7 +1,9 @@
 /** Small pieces several route files share. */
+import type { Context } from "hono";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import type { Run } from "../runs/run.ts";
+import { attachResponse, requestCursor, resumeResponse } from "../sse/attach.ts";
 
 /** Stream endpoints answer 503 `streaming_disabled` while the feature flag is off. */
 export function requireStreaming(ctx: AppContext): void {
@@ -12,6 +14,21 @@ export function requireStreaming(ctx: AppContext): void {
       "Streaming is turned off; use the batch endpoints",
     );
   }
+}
+
+/**
+ * An SSE endpoint that starts work: with a cursor it resumes that run when it `belongs` to the
+ * endpoint (never starting anything), else it starts a run and streams it to this request.
+ */
+export async function startOrResume(
+  ctx: AppContext,
+  c: Context,
+  { belongs, start }: { belongs: (run: Run) => boolean; start: () => Promise<Run> },
+): Promise<Response> {
+  requireStreaming(ctx);
+  const cursor = requestCursor(c);
+  if (cursor !== undefined) return await resumeResponse(ctx, cursor, { belongs });
+  return attachResponse(ctx, await start());
 }
 
 /** The status of a run as JSON: `{runId, kind, status, lastSeq, panels, error?}`. */

@@ -10,7 +10,7 @@ import { HttpError } from "../http/errors.ts";
 import { CHAT_PLAN, driveChat } from "../runs/chat-run.ts";
 import { settle, type Upstream } from "../runs/drive.ts";
 import { OverloadedError, type RunSpec } from "../runs/run-registry.ts";
-import type { Run, RunStatus } from "../runs/run.ts";
+import type { Run, RunInfo, RunStatus } from "../runs/run.ts";
 import type { WorkflowStage } from "../cases/workflow-stages.ts";
 import { driveWorkflow, workflowPlan } from "../runs/workflow-run.ts";
 import type { MessageStatus } from "../storage/store.ts";
@@ -30,65 +30,63 @@ export function startWorkflow(
 ): Promise<Run> {
   requireCase(options.caseId);
   return startRun(ctx, c, {
-    kind: "workflow",
-    plan: workflowPlan(options.stages),
-    caseId: options.caseId,
-  }, (run) => driveWorkflow(run, upstreamOf(ctx), options));
+    spec: { kind: "workflow", plan: workflowPlan(options.stages), caseId: options.caseId },
+    drive: (run) => driveWorkflow(run, upstreamOf(ctx), options),
+  });
 }
 
 /**
- * Starts a chat run: the conversation's earlier messages and the new one go to the model; the
- * user message is saved at once, the assistant message when the run ends.
+ * Starts a chat run: the conversation's earlier messages and the new one go to the model. The
+ * conversation and the user message are saved before the run starts (a failed save starts
+ * nothing); the assistant message is saved when the run ends.
  */
-export async function startChat(ctx: AppContext, c: Context, body: ChatRequest): Promise<Run> {
-  if (body.message.length > ctx.config.maxMessageChars) {
+export async function startChat(
+  ctx: AppContext,
+  c: Context,
+  { message, conversationId, caseId: askedCaseId }: ChatRequest,
+): Promise<Run> {
+  if (message.length > ctx.config.maxMessageChars) {
     throw new HttpError(
       413,
       "invalid_request",
       `Message exceeds ${ctx.config.maxMessageChars} characters`,
     );
   }
-  const existing = body.conversationId === undefined
+  const existing = conversationId === undefined
     ? undefined
-    : await ctx.conversations.get(body.conversationId);
-  if (body.conversationId !== undefined && !existing) {
+    : await ctx.conversations.get(conversationId);
+  if (conversationId !== undefined && !existing) {
     throw new HttpError(404, "not_found", "Conversation not found");
   }
-  const caseId = existing?.caseId ?? body.caseId;
+  const caseId = existing?.caseId ?? askedCaseId;
   if (caseId !== undefined) requireCase(caseId);
   const history = [
     ...(existing?.messages ?? [])
       .filter((m) => m.content !== "")
       .map((m) => ({ role: m.role, content: m.content })),
-    { role: "user" as const, content: body.message },
+    { role: "user" as const, content: message },
   ];
-  const conversationId = existing?.id ?? ctx.newId();
-  const run = await startRun(
-    ctx,
-    c,
-    {
-      kind: "chat",
-      plan: CHAT_PLAN,
-      conversationId,
-      ...(caseId === undefined ? {} : { caseId }),
+  const id = existing?.id ?? ctx.newId();
+  const withCase = caseId === undefined ? {} : { caseId };
+  const run = await startRun(ctx, c, {
+    spec: { kind: "chat", plan: CHAT_PLAN, conversationId: id, ...withCase },
+    drive: (run) => driveChat(run, upstreamOf(ctx), { history, ...withCase }),
+    prepare: async (info) => {
+      if (!existing) await ctx.conversations.create({ id, caseId, createdAt: info.createdAt });
+      await ctx.conversations.addMessage(id, {
+        id: ctx.newId(),
+        role: "user",
+        content: message,
+        reasoning: "",
+        status: "complete",
+        runId: info.id,
+        createdAt: info.createdAt,
+      });
     },
-    (run) =>
-      driveChat(run, upstreamOf(ctx), { history, ...(caseId === undefined ? {} : { caseId }) }),
-  );
-  const now = ctx.clock.now();
-  if (!existing) await ctx.conversations.create({ id: conversationId, caseId, createdAt: now });
-  await ctx.conversations.addMessage(conversationId, {
-    id: ctx.newId(),
-    role: "user",
-    content: body.message,
-    reasoning: "",
-    status: "complete",
-    runId: run.info.id,
-    createdAt: now,
   });
   void run.done.then(async () => {
     try {
-      await ctx.conversations.addMessage(conversationId, {
+      await ctx.conversations.addMessage(id, {
         id: ctx.newId(),
         role: "assistant",
         content: run.panels.chat,
@@ -121,12 +119,18 @@ export async function awaitRun(run: Run, signal: AbortSignal): Promise<void> {
   }
 }
 
-/** Applies the rate limit and concurrency limit, then starts the run. */
+/** What starting a run takes: its spec, its driver, and what must be done before it starts. */
+interface RunStart {
+  spec: RunSpec;
+  drive: (run: Run) => Promise<void>;
+  prepare?: (info: RunInfo) => Promise<void>;
+}
+
+/** Applies the rate limit and concurrency limit, prepares, then starts the run. */
 async function startRun(
   ctx: AppContext,
   c: Context,
-  spec: RunSpec,
-  drive: (run: Run) => Promise<void>,
+  { spec, drive, prepare }: RunStart,
 ): Promise<Run> {
   const decision = ctx.limiter.attempt(clientKey(c));
   if (!decision.allowed) {
@@ -139,6 +143,7 @@ async function startRun(
     const run = await ctx.registry.launch(
       spec,
       (run) => settle(run, () => drive(run), { log: ctx.log }),
+      prepare ? { prepare } : {},
     );
     if (ctx.state.pendingCut !== undefined) {
       ctx.state.cuts.set(run, ctx.state.pendingCut);

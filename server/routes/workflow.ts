@@ -10,43 +10,32 @@ import {
   WORKFLOW_STAGES,
   type WorkflowStage,
 } from "../cases/workflow-stages.ts";
-import { attachResponse, requestCursor, resumeResponse } from "../sse/attach.ts";
-import { requireStreaming, runResult } from "./shared.ts";
+import { runResult, startOrResume } from "./shared.ts";
 import { awaitRun, startWorkflow } from "./start-run.ts";
 
 const ALL_STAGES = WORKFLOW_STAGES.map((entry) => entry.stage);
 
 /** Registers the workflow routes. */
 export function workflowRoutes(app: Hono, ctx: AppContext): void {
-  app.get("/api/cases/:caseId/workflow/start/stream", async (c) => {
-    requireStreaming(ctx);
+  app.get("/api/cases/:caseId/workflow/start/stream", (c) => {
     const caseId = c.req.param("caseId");
-    const cursor = requestCursor(c);
-    if (cursor !== undefined) {
-      return await resumeResponse(ctx, cursor, {
-        belongs: (run) =>
-          run.info.kind === "workflow" && run.info.caseId === caseId &&
-          run.info.plan.length === ALL_STAGES.length * 2,
-      });
-    }
-    const run = await startWorkflow(ctx, c, { caseId, stages: ALL_STAGES });
-    return attachResponse(ctx, run);
+    return startOrResume(ctx, c, {
+      belongs: (run) =>
+        run.info.kind === "workflow" && run.info.caseId === caseId &&
+        run.info.plan.length === ALL_STAGES.length * 2,
+      start: () => startWorkflow(ctx, c, { caseId, stages: ALL_STAGES }),
+    });
   });
 
-  app.get("/api/cases/:caseId/workflow/stages/:stage/stream", async (c) => {
-    requireStreaming(ctx);
+  app.get("/api/cases/:caseId/workflow/stages/:stage/stream", (c) => {
     const caseId = c.req.param("caseId");
     const stage = requireStage(c.req.param("stage"));
-    const cursor = requestCursor(c);
-    if (cursor !== undefined) {
-      return await resumeResponse(ctx, cursor, {
-        belongs: (run) =>
-          run.info.kind === "workflow" && run.info.caseId === caseId &&
-          run.info.plan.length === 2 && run.info.plan[0].stage === stage,
-      });
-    }
-    const run = await startWorkflow(ctx, c, { caseId, stages: [stage] });
-    return attachResponse(ctx, run);
+    return startOrResume(ctx, c, {
+      belongs: (run) =>
+        run.info.kind === "workflow" && run.info.caseId === caseId &&
+        run.info.plan.length === 2 && run.info.plan[0].stage === stage,
+      start: () => startWorkflow(ctx, c, { caseId, stages: [stage] }),
+    });
   });
 
   app.post("/api/cases/:caseId/workflow/run", async (c) => {

@@ -1,13 +1,16 @@
 /**
  * The word-level chunker (DESIGN.md §3). Pure: given the text not yet sent, it says which chunks
- * can go now and what must wait. Chunks are 5–10 UTF-16 code units ending after whitespace where
- * possible; shorter only at the end of a stage, on an idle flush, or when the next word would not
- * fit; a word longer than 10 is split. Chunks never split a grapheme cluster (so never a
- * surrogate pair); a single grapheme longer than 10 code units is the one chunk that may exceed it.
+ * can go now and what must wait. Every chunk is 5–10 UTF-16 code units, ending after whitespace
+ * where a boundary falls in that range; when none does, the next word is split to fill the chunk
+ * (so a word longer than 10 is split too). Shorter chunks come only at the end of a stage or as
+ * the last chunk of an idle flush. Chunks never split a grapheme cluster (so never a surrogate
+ * pair), which allows one exception: when a grapheme cluster of 7 or more code units straddles
+ * 5–10, no cut in that range exists, so the chunk before it is shorter and a single grapheme
+ * longer than 10 goes out whole.
  */
 
-/** Chunks aim for at least this many code units. */
-export const MIN_CHUNK = 5;
+/** Chunks hold at least this many code units, but at the end of a stage or an idle flush. */
+const MIN_CHUNK = 5;
 /** Chunks hold at most this many code units. */
 export const MAX_CHUNK = 10;
 
@@ -48,22 +51,14 @@ function nextChunkSize(text: string, mode: ChunkMode): number {
   const fitting = ends.filter((end) => end <= MAX_CHUNK);
   // A single grapheme longer than a chunk: sent whole rather than broken.
   if (fitting.length === 0) return ends[0];
-  const boundaries = fitting.filter((end) => WHITESPACE.test(text.slice(end - 1, end)));
-  const good = boundaries.filter((end) => end >= MIN_CHUNK);
+  const good = fitting.filter((end) => end >= MIN_CHUNK && WHITESPACE.test(text[end - 1]));
   if (good.length > 0) return good[good.length - 1];
   const settled = ends[ends.length - 1];
   // Everything settled fits in one chunk: wait for more text unless told to flush.
   if (settled <= MAX_CHUNK) return mode === "more" ? 0 : settled;
-  // More than a chunk is available and no boundary lands in 5–10. End at an early boundary when
-  // the next word fits a chunk of its own; otherwise that word is too long and is split.
-  const early = boundaries[boundaries.length - 1];
-  if (early !== undefined && wordFitsAfter(text, early)) return early;
+  // More than a chunk is settled and no word boundary lands in 5–10: the next word is split so
+  // the chunk is as full as the graphemes allow.
   return fitting[fitting.length - 1];
-}
-
-/** Whether the word starting at `start` ends (at whitespace) within MAX_CHUNK code units. */
-function wordFitsAfter(text: string, start: number): boolean {
-  return /\s/.test(text.slice(start, start + MAX_CHUNK));
 }
 
 /**

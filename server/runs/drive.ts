@@ -31,8 +31,8 @@ export interface Completion {
 /**
  * Streams one completion into the run. Stops reading as soon as the run is over (cancelled),
  * returning undefined; provider failures propagate as ProviderError, and a completion silent
- * for the idle timeout after its first delta is aborted as `upstream_timeout`, whatever the
- * provider.
+ * for the idle timeout — before its first delta too — is aborted as `upstream_timeout`, whatever
+ * the provider. Providers that retry fit their waits inside that silence (see openai.ts).
  */
 export async function pump(
   run: Run,
@@ -57,7 +57,7 @@ export async function pump(
   let answer = "";
   let answering = false;
   try {
-    // Silence before the first delta is the provider's to judge: it may be honouring Retry-After.
+    rearm();
     while (run.running) {
       const step = await Promise.race([stream.next(), silence.promise]);
       if (!run.running) break;
@@ -77,8 +77,10 @@ export async function pump(
   } finally {
     clock.clearTimeout(timer);
     run.controller.signal.removeEventListener("abort", abortLocal);
-    // Stops the upstream call on every way out: timeout, failure, cancel.
+    // Stops the upstream call on every way out: timeout, failure, cancel; and closes the
+    // generator, which a timeout or cancel leaves suspended, so its cleanup runs.
     local.abort();
+    void stream.return(undefined as never).catch(() => {});
   }
 }
 

@@ -53,13 +53,12 @@ export class Mirrors {
     const { clock, flushMs, backlogBytes, shared, log } = this.#options;
     const runId = found.info.id;
     if (found.events.at(-1)?.type === "stream_done") {
-      return new Run(found.info, { clock, flushMs, backlogBytes, log: found.events });
+      return Run.replay(found, { clock, flushMs, backlogBytes });
     }
-    const run = new Run(found.info, {
+    const run = Run.mirror(found, {
       clock,
       flushMs,
       backlogBytes,
-      mirrorOf: found.events,
       hooks: {
         onViewers: (_run, count) => {
           shared.presence(runId, count);

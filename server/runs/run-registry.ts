@@ -64,27 +64,24 @@ export class RunRegistry {
 
   /**
    * Creates a run and starts its driver without waiting for it. The run starts orphaned: its
-   * grace runs until a viewer attaches. Throws OverloadedError at the concurrency limit.
+   * grace runs until a viewer attaches. `prepare` runs first, once the run has its id and slot:
+   * if it rejects, the run never starts. With a shared log the run is then announced there, so
+   * that every instance can find it as soon as its id is known. Throws OverloadedError at the
+   * concurrency limit, SharedUnavailableError when the shared log cannot be reached.
    */
-  start(spec: RunSpec, driver: (run: Run) => Promise<void>): Run {
-    return this.#begin(this.#admit(spec), driver);
-  }
-
-  /**
-   * Like `start`, but first announces the run in the shared log, when there is one, so that every
-   * instance can find it as soon as its id is known. Throws SharedUnavailableError when the
-   * shared log cannot be reached.
-   */
-  async launch(spec: RunSpec, driver: (run: Run) => Promise<void>): Promise<Run> {
+  async launch(
+    spec: RunSpec,
+    driver: (run: Run) => Promise<void>,
+    { prepare }: { prepare?: (info: RunInfo) => Promise<void> } = {},
+  ): Promise<Run> {
     const info = this.#admit(spec);
     const { shared } = this.#options;
-    if (shared) {
-      try {
-        await shared.publish(info);
-      } catch (error) {
-        this.#running--;
-        throw error;
-      }
+    try {
+      await prepare?.(info);
+      await shared?.publish(info);
+    } catch (error) {
+      this.#running--;
+      throw error;
     }
     return this.#begin(info, driver);
   }
@@ -105,7 +102,7 @@ export class RunRegistry {
     const { shared } = options;
     // Set once a write failed: the failure's own events must not fail the run again.
     let broken = false;
-    const run = new Run(info, {
+    const run = Run.start(info, {
       clock: options.clock,
       flushMs: options.flushMs,
       backlogBytes: options.backlogBytes,
@@ -140,12 +137,8 @@ export class RunRegistry {
     if (live) return live;
     const stored = this.#options.store?.loadRun(runId);
     if (!stored) return undefined;
-    return new Run(stored.info, {
-      clock: this.#options.clock,
-      flushMs: this.#options.flushMs,
-      backlogBytes: this.#options.backlogBytes,
-      log: stored.events,
-    });
+    const { clock, flushMs, backlogBytes } = this.#options;
+    return Run.replay(stored, { clock, flushMs, backlogBytes });
   }
 
   /**
@@ -178,7 +171,10 @@ export class RunRegistry {
     for (const run of this.#runs.values()) {
       if (run.running) {
         run.controller.abort();
-        run.fail("upstream_unavailable");
+        // The server, not the model, is going away: `overloaded` ("the server is busy; please try
+        // again shortly") is the closed list's code for a server that cannot serve this run now,
+        // as new runs are refused after shutdown too; a retry reaches the restarted server.
+        run.fail("overloaded");
       }
     }
     for (const timer of this.#timers.values()) this.#options.clock.clearTimeout(timer);

@@ -2,6 +2,9 @@
  * A run: one piece of LLM work and its append-only event log (seq 1, 2, 3 …). Drivers open and
  * close stages and write text; the run chunks it, logs each event once with its SSE frame, and
  * wakes its viewers, which read the log at their own pace. The run never waits for a viewer.
+ *
+ * A run is live (`Run.start`: this process produces it), a replay (`Run.replay`: a finished log)
+ * or a mirror (`Run.mirror`: another process produces it; events arrive through `ingest`).
  */
 import type {
   ErrorCode,
@@ -10,10 +13,11 @@ import type {
   PlanEntry,
   SequencedEvent,
 } from "../../protocol/events.ts";
-import { encodeEvent } from "../../protocol/sse-encode.ts";
 import { takeChunks } from "./chunker.ts";
-import { sha256Hex } from "./digest.ts";
+import { digestOf } from "./digest.ts";
 import { errorMessage } from "./error-messages.ts";
+import { RunLog } from "./run-log.ts";
+import { streamLostEvents } from "./stream-lost.ts";
 import type { Clock, TimerHandle } from "./timers.ts";
 
 /** What a run does. */
@@ -52,20 +56,19 @@ export interface RunHooks {
   onAppend?(run: Run, event: SequencedEvent): void;
 }
 
-/** Options of a live run. */
+/** Options of a run. */
 export interface RunOptions {
   clock: Clock;
   flushMs: number;
   /** Unsent live bytes past which a viewer is dropped. */
   backlogBytes: number;
   hooks?: RunHooks;
-  /** The stored log of a finished run: the run is rebuilt from it, for replay only. */
-  log?: SequencedEvent[];
-  /**
-   * The events so far of a run another process produces: the run mirrors it, taking further
-   * events through `ingest` and ending at `stream_done` or `lose`.
-   */
-  mirrorOf?: SequencedEvent[];
+}
+
+/** A run's identity and the events logged so far. */
+export interface LoggedRun {
+  info: RunInfo;
+  events: readonly SequencedEvent[];
 }
 
 interface OpenStage {
@@ -82,44 +85,28 @@ type Draft = SequencedEvent extends infer E
   : never
   : never;
 
-const encoder = new TextEncoder();
-
 /** One run: its log, its viewers, its stages and its AbortController. */
 export class Run {
   readonly info: RunInfo;
-  readonly events: SequencedEvent[] = [];
-  /** The SSE frame of each event, encoded once for every viewer. */
-  readonly frames: Uint8Array[] = [];
-  /** Bytes of all frames up to and including each event. */
-  readonly #offsets: number[] = [];
   readonly controller = new AbortController();
-  readonly panels: Record<Panel, string> = { reasoning: "", chat: "" };
+  readonly #log = new RunLog();
   readonly #viewers = new Set<ViewerHandle>();
   readonly #open = new Map<Panel, OpenStage>();
   readonly #options: RunOptions;
   #status: RunStatus = "running";
-  #error: { code: ErrorCode; message: string } | undefined;
-  #chunkCount = 0;
-  #lastSeq = 0;
+  #mirrored = false;
   #changed = Promise.withResolvers<void>();
   #done = Promise.withResolvers<void>();
 
-  /** A new live run, which logs `run_start` at once, or with `options.log` a finished one. */
-  constructor(info: RunInfo, options: RunOptions) {
+  private constructor(info: RunInfo, options: RunOptions) {
     this.info = info;
     this.#options = options;
-    if (options.log) {
-      for (const event of options.log) this.#log(event);
-      const last = options.log[options.log.length - 1];
-      this.#status = last?.type === "stream_done" ? statusOf(last.metadata.finish_reason) : "error";
-      this.#done.resolve();
-      return;
-    }
-    if (options.mirrorOf) {
-      for (const event of options.mirrorOf) this.ingest(event);
-      return;
-    }
-    this.#append({
+  }
+
+  /** A new live run, which logs `run_start` at once. */
+  static start(info: RunInfo, options: RunOptions): Run {
+    const run = new Run(info, options);
+    run.#append({
       type: "run_start",
       panel: info.plan[0]?.panel ?? "chat",
       stage: info.plan[0]?.stage ?? "",
@@ -131,6 +118,44 @@ export class Run {
         ...(info.conversationId === undefined ? {} : { conversation_id: info.conversationId }),
       },
     });
+    return run;
+  }
+
+  /** A finished run rebuilt from its stored log, for replay only. */
+  static replay({ info, events }: LoggedRun, options: RunOptions): Run {
+    const run = new Run(info, options);
+    for (const event of events) run.#log.append(event);
+    const last = events[events.length - 1];
+    // A log without its stream_done was cut short: it ended in error.
+    run.#status = last?.type === "stream_done" ? statusOf(last.metadata.finish_reason) : "error";
+    run.#done.resolve();
+    return run;
+  }
+
+  /**
+   * The local copy of a run another process produces, from its events so far: further events
+   * come through `ingest`, and it ends at `stream_done` or `lose`.
+   */
+  static mirror({ info, events }: LoggedRun, options: RunOptions): Run {
+    const run = new Run(info, options);
+    run.#mirrored = true;
+    for (const event of events) run.ingest(event);
+    return run;
+  }
+
+  /** The events logged so far, in order. */
+  get events(): readonly SequencedEvent[] {
+    return this.#log.events;
+  }
+
+  /** The SSE frame of each event, encoded once for every viewer. */
+  get frames(): readonly Uint8Array[] {
+    return this.#log.frames;
+  }
+
+  /** Each panel's text so far. */
+  get panels(): Readonly<Record<Panel, string>> {
+    return this.#log.panels;
   }
 
   /** Where the run stands. */
@@ -145,17 +170,17 @@ export class Run {
 
   /** Whether this run mirrors one another process produces. */
   get mirrored(): boolean {
-    return this.#options.mirrorOf !== undefined;
+    return this.#mirrored;
   }
 
   /** The seq of the last logged event (0 before any). */
   get lastSeq(): number {
-    return this.#lastSeq;
+    return this.#log.lastSeq;
   }
 
   /** Why the run failed, when it did. */
   get error(): { code: ErrorCode; message: string } | undefined {
-    return this.#error;
+    return this.#log.error;
   }
 
   /** Viewers attached now. */
@@ -175,12 +200,7 @@ export class Run {
 
   /** Frames from `index` on, at most `maxBytes` of them (at least one when any). */
   framesFrom(index: number, maxBytes: number): { frames: Uint8Array[]; events: SequencedEvent[] } {
-    let end = index;
-    const base = index === 0 ? 0 : this.#offsets[index - 1];
-    while (end < this.events.length && (end === index || this.#offsets[end] - base <= maxBytes)) {
-      end++;
-    }
-    return { frames: this.frames.slice(index, end), events: this.events.slice(index, end) };
+    return this.#log.framesFrom(index, maxBytes);
   }
 
   /** Registers a viewer (for orphan tracking and the backlog bound). */
@@ -229,12 +249,29 @@ export class Run {
     if (!this.running || !open || text === "") return;
     open.pending += text;
     this.#flush(panel, open, "more");
-    const options = this.#options;
-    options.clock.clearTimeout(open.flushTimer);
-    open.flushTimer = open.pending === "" ? undefined : options.clock.setTimeout(() => {
+    this.#armFlush(panel, open);
+  }
+
+  /**
+   * Keeps the idle flush timed from the oldest held character: armed when text starts waiting,
+   * never pushed back by later writes, cleared once nothing waits (DESIGN §3: never hold text back
+   * longer than FLUSH_MS).
+   */
+  #armFlush(panel: Panel, open: OpenStage): void {
+    const { clock, flushMs } = this.#options;
+    if (open.pending === "") {
+      clock.clearTimeout(open.flushTimer);
       open.flushTimer = undefined;
-      if (this.#open.get(panel) === open) this.#flush(panel, open, "idle");
-    }, options.flushMs);
+      return;
+    }
+    if (open.flushTimer !== undefined) return;
+    open.flushTimer = clock.setTimeout(() => {
+      open.flushTimer = undefined;
+      if (this.#open.get(panel) !== open) return;
+      this.#flush(panel, open, "idle");
+      // An idle flush may keep an unfinished grapheme (a lone high surrogate): time it afresh.
+      this.#armFlush(panel, open);
+    }, flushMs);
   }
 
   /** Ends a panel's open stage (`stage_complete`) after sending what it still holds. */
@@ -256,19 +293,19 @@ export class Run {
   }
 
   /** Ends the run with an `error` event (partial content stays) and `stream_done{error}`. */
-  fail(code: ErrorCode, retryAvailable = true): void {
+  fail(code: ErrorCode): void {
     if (!this.running || this.mirrored) return;
     // The error belongs to the stage that was producing, else to where the log stands.
     const open = [...this.#open.entries()].at(-1);
     const last = this.events[this.events.length - 1];
     this.#settleAll();
-    this.#error = { code, message: errorMessage(code) };
     this.#append({
       type: "error",
       panel: open?.[0] ?? last.panel,
       stage: open?.[1].stage ?? last.stage,
-      content: this.#error.message,
-      metadata: { error_code: code, retry_available: retryAvailable },
+      content: errorMessage(code),
+      // Every failure of a run is worth retrying: it never comes from the request itself.
+      metadata: { error_code: code, retry_available: true },
     });
     this.#finish("error");
   }
@@ -291,8 +328,8 @@ export class Run {
 
   /** Takes the next event of a mirrored run, in seq order; `stream_done` ends the mirror. */
   ingest(event: SequencedEvent): void {
-    if (!this.running || !this.mirrored || event.seq !== this.#lastSeq + 1) return;
-    this.#log(event);
+    if (!this.running || !this.mirrored || event.seq !== this.lastSeq + 1) return;
+    this.#log.append(event);
     this.#wake();
     if (event.type !== "stream_done") return;
     this.#status = statusOf(event.metadata.finish_reason);
@@ -307,27 +344,13 @@ export class Run {
   lose(): void {
     if (!this.running || !this.mirrored) return;
     const last = this.events[this.events.length - 1];
-    const common = { runId: this.info.id, seq: 0, ts: this.#options.clock.now() } as const;
-    this.#log({
-      ...common,
-      type: "error",
-      panel: last?.panel ?? "chat",
-      stage: last?.stage ?? "",
-      content: errorMessage("stream_lost"),
-      metadata: { error_code: "stream_lost", retry_available: true },
+    const lost = streamLostEvents(this.info.id, {
+      ts: this.#options.clock.now(),
+      ...(last ? { panel: last.panel, stage: last.stage } : {}),
+      panels: this.panels,
+      chunkCount: this.#log.chunkCount,
     });
-    this.#log({
-      ...common,
-      type: "stream_done",
-      panel: last?.panel ?? "chat",
-      stage: last?.stage ?? "",
-      content: "",
-      metadata: {
-        finish_reason: "error",
-        chunk_count: this.#chunkCount,
-        digest: { reasoning: sha256Hex(this.panels.reasoning), chat: sha256Hex(this.panels.chat) },
-      },
-    });
+    for (const event of lost) this.#log.append(event);
     this.#status = "error";
     this.#wake();
     this.#done.resolve();
@@ -343,8 +366,8 @@ export class Run {
       content: "",
       metadata: {
         finish_reason: reason,
-        chunk_count: this.#chunkCount,
-        digest: { reasoning: sha256Hex(this.panels.reasoning), chat: sha256Hex(this.panels.chat) },
+        chunk_count: this.#log.chunkCount,
+        digest: digestOf(this.panels),
       },
     });
     this.#status = statusOf(reason);
@@ -379,7 +402,7 @@ export class Run {
 
   #append(draft: Draft): void {
     const { type, ...fields } = draft;
-    const seq = this.#lastSeq + 1;
+    const seq = this.lastSeq + 1;
     const event = {
       type,
       runId: this.info.id,
@@ -387,7 +410,7 @@ export class Run {
       ts: this.#options.clock.now(),
       ...fields,
     } as SequencedEvent;
-    this.#log(event);
+    this.#log.append(event);
     this.#options.hooks?.onAppend?.(this, event);
     this.#wake();
   }
@@ -400,28 +423,10 @@ export class Run {
     this.#dropSlowViewers();
   }
 
-  #log(event: SequencedEvent): void {
-    const frame = encoder.encode(encodeEvent(event));
-    const before = this.#offsets.length === 0 ? 0 : this.#offsets[this.#offsets.length - 1];
-    this.events.push(event);
-    this.frames.push(frame);
-    this.#offsets.push(before + frame.byteLength);
-    if (event.seq > 0) this.#lastSeq = event.seq;
-    if (event.type === "content_chunk") {
-      this.panels[event.panel] += event.content;
-      this.#chunkCount++;
-    }
-    if (event.type === "error") {
-      this.#error = { code: event.metadata.error_code, message: event.content };
-    }
-  }
-
   #dropSlowViewers(): void {
-    const end = this.#offsets[this.#offsets.length - 1];
     for (const viewer of this.#viewers) {
       const from = Math.max(viewer.position(), viewer.liveFrom);
-      const sent = from === 0 ? 0 : this.#offsets[from - 1];
-      if (end - sent > this.#options.backlogBytes) viewer.drop("backlog");
+      if (this.#log.bytesFrom(from) > this.#options.backlogBytes) viewer.drop("backlog");
     }
   }
 }

@@ -40,7 +40,7 @@ export interface SharedRuns {
   /** Appends an event of an owned run; events must come in seq order. `failed` on a write error. */
   append(event: SequencedEvent, failed: () => void): void;
   /** An owned run ended: final status, a durable copy of its log, expiry of the live keys. */
-  finish(info: RunInfo, status: RunStatus, events: SequencedEvent[]): Promise<void>;
+  finish(info: RunInfo, status: RunStatus, events: readonly SequencedEvent[]): Promise<void>;
   /** This instance now has `count` viewers of a run (owned or mirrored). */
   presence(runId: string, count: number): void;
   /** Whether any other instance has viewers of the run; true when unsure. */

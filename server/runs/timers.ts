@@ -1,4 +1,4 @@
-/** The clock and timers runs use, injected so tests control time and ids. */
+/** The clock and timers runs use, injected so tests control time. */
 
 /** A pending timer. */
 export type TimerHandle = ReturnType<typeof setTimeout>;
@@ -17,12 +17,3 @@ export const systemClock: Clock = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle),
 };
-
-/** Makes unguessable ids: 128 random bits, base64url (22 characters, matching RunId). */
-export function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(
-    /=+$/,
-    "",
-  );
-}

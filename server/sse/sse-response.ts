@@ -1,14 +1,12 @@
-/** The HTTP side of an SSE stream: headers of DESIGN.md §3, and the in-band `stream_lost` answer. */
-import type { SequencedEvent } from "../../protocol/events.ts";
+/** The HTTP side of an SSE stream: headers of DESIGN.md §3 and the in-band `stream_lost`. */
 import { encodeEvent, encodeRetry } from "../../protocol/sse-encode.ts";
-import { sha256Hex } from "../runs/digest.ts";
-import { errorMessage } from "../runs/error-messages.ts";
+import { streamLostEvents } from "../runs/stream-lost.ts";
 
 /**
  * Headers of every stream. `no-transform` also keeps Deno from compressing the body, which would
  * hold chunks back.
  */
-export const SSE_HEADERS: Readonly<Record<string, string>> = {
+const SSE_HEADERS: Readonly<Record<string, string>> = {
   "content-type": "text/event-stream; charset=utf-8",
   "cache-control": "no-cache, no-transform",
   "x-accel-buffering": "no",
@@ -32,25 +30,7 @@ export function streamLostResponse(
   runId: string,
   options: { retryMs: number; now: number },
 ): Response {
-  const common = { runId, seq: 0, ts: options.now, panel: "chat", stage: "", content: "" } as const;
-  const empty = sha256Hex("");
-  const events: SequencedEvent[] = [
-    {
-      ...common,
-      type: "error",
-      content: errorMessage("stream_lost"),
-      metadata: { error_code: "stream_lost", retry_available: true },
-    },
-    {
-      ...common,
-      type: "stream_done",
-      metadata: {
-        finish_reason: "error",
-        chunk_count: 0,
-        digest: { reasoning: empty, chat: empty },
-      },
-    },
-  ];
+  const events = streamLostEvents(runId, { ts: options.now });
   const text = encodeRetry(options.retryMs) + events.map(encodeEvent).join("");
   return sseResponse(
     new ReadableStream({

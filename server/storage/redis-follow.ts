@@ -29,10 +29,9 @@ export interface FollowContext extends RedisRunsOptions {
 export function followRun(
   runId: string,
   afterSeq: number,
-  handlers: FollowHandlers,
-  context: FollowContext,
+  context: FollowContext & { handlers: FollowHandlers },
 ): Follow {
-  const { leaseMs, log } = context;
+  const { leaseMs, log, handlers } = context;
   const blockMs = leaseCheckMs(leaseMs);
   const key = runKeys(runId).events;
   const connection = context.connect();

@@ -115,7 +115,7 @@ export function redisRuns(redis: Redis, options: RedisRunsOptions): SharedRuns {
         }, failed);
     },
 
-    finish: (info: RunInfo, status: RunStatus, events: SequencedEvent[]) =>
+    finish: (info: RunInfo, status: RunStatus, events: readonly SequencedEvent[]) =>
       guarded(async () => {
         owned.delete(info.id);
         const keys = runKeys(info.id);
@@ -170,8 +170,9 @@ export function redisRuns(redis: Redis, options: RedisRunsOptions): SharedRuns {
       }),
 
     follow(runId, afterSeq, handlers) {
-      const follow = followRun(runId, afterSeq, handlers, {
+      const follow = followRun(runId, afterSeq, {
         ...options,
+        handlers,
         loadMeta,
         markLost,
         forget: () => follows.delete(follow),

@@ -81,7 +81,7 @@ export function openSqliteStore(path: string): Store {
         m.createdAt,
       );
     },
-    saveRun(info: RunInfo, events: SequencedEvent[]) {
+    saveRun(info: RunInfo, events: readonly SequencedEvent[]) {
       insertRun.run(info.id, JSON.stringify(info), JSON.stringify(events));
     },
     loadRun(runId) {

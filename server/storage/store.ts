@@ -27,7 +27,7 @@ export interface StoredConversation {
 
 /** Where finished runs are saved and found again. */
 export interface RunStore {
-  saveRun(info: RunInfo, events: SequencedEvent[]): void;
+  saveRun(info: RunInfo, events: readonly SequencedEvent[]): void;
   loadRun(runId: string): { info: RunInfo; events: SequencedEvent[] } | undefined;
 }
 

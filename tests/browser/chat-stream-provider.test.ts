@@ -59,7 +59,9 @@ describe("<reasoning-panel> and <chat-stream> with the real provider and server"
     for (const word of panelText(provider.view, "reasoning").match(/[A-Za-z]{9,}/g)!.slice(0, 20)) {
       assert(rendered.includes(word), `rendered reasoning contains "${word}"`);
     }
-    assertEqual(textOf(shadow(panel).querySelector('[role="status"]')), "Finished");
+    assertEqual(textOf(shadow(provider).querySelector('[role="status"]')), "Finished");
+    assertEqual(textOf(shadow(panel).querySelector('[role="status"]')).includes("Finished"), false);
+    assertEqual(textOf(shadow(chat).querySelector('[role="status"]')), "");
 
     const authors = [...shadow(chat).querySelectorAll('[part~="author"]')].map(textOf);
     assertEqual(authors, provider.view.messages.map((m) => m.title ?? "Assistant"));

@@ -91,6 +91,22 @@ describe("markdown rendering", () => {
     assertEqual(container.querySelector("a")?.getAttribute("href"), "https://guide.example/");
   });
 
+  it("renders 2,000 streamed link definitions in bounded time, each reference resolved", () => {
+    const stream = new MarkdownStream();
+    let text = "";
+    const started = performance.now();
+    for (let i = 0; i < 2000; i++) {
+      text += `See [Ref  ${i}] and [r${i - 1}].\n\n[ref ${i}]: https://x.example/${i}\n\n`;
+      show(text, true, stream);
+    }
+    show(text, false, stream);
+    const elapsed = performance.now() - started;
+    const links = [...container.querySelectorAll("a")];
+    assertEqual(links.length, 2000);
+    assertEqual(links[1999].getAttribute("href"), "https://x.example/1999");
+    assert(elapsed < 4000, `rendering took ${elapsed.toFixed(0)} ms`);
+  });
+
   it("lays out a 50 000-character word quickly by offering a break every 32 characters", () => {
     const word = "A".repeat(50_000);
     show(`Key: ${word}`);

@@ -71,7 +71,7 @@ describe("<reasoning-panel>", () => {
     assertEqual(parts("base")[0].getAttribute("aria-busy"), "false");
   });
 
-  it("announces stage starts and completions, done, cancelled and reconnecting, never chunks", async () => {
+  it("announces its stage starts and completions, never chunks nor the run's end", async () => {
     const at = (status: "pending" | "streaming" | "complete", text = "") =>
       view({
         status: "streaming",
@@ -85,15 +85,28 @@ describe("<reasoning-panel>", () => {
     assertEqual(liveRegion(), "Plan analysis started");
     await mounted.setView(at("complete", "Some words."));
     assertEqual(liveRegion(), "Plan analysis complete");
-    await mounted.setView({ ...at("complete", "Some words."), status: "reconnecting" });
-    assertEqual(liveRegion(), "Connection lost, reconnecting");
     await mounted.setView({ ...at("complete", "Some words."), status: "done" });
-    assertEqual(liveRegion(), "Finished");
-    await mounted.setView({ ...at("complete", "Some words."), status: "cancelled" });
-    assertEqual(liveRegion(), "Stopped");
+    assertEqual(liveRegion(), "Plan analysis complete");
   });
 
-  it("keeps partial text with the error alert, and Retry calls retry()", async () => {
+  it("announces a repeated message again as a new text node", async () => {
+    const at = (status: "streaming" | "complete") =>
+      view({
+        status: "streaming",
+        sections: { reasoning: [section("plan", { status })], chat: [] },
+      });
+    mounted = await mount("reasoning-panel", at("complete"));
+    await mounted.setView(at("streaming"));
+    const region = shadow(mounted.element).querySelector('[role="status"]')!;
+    const first = [...region.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
+    await mounted.setView(at("complete"));
+    await mounted.setView(at("streaming"));
+    const second = [...region.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
+    assertEqual(second?.textContent, "Plan analysis started");
+    assert(first !== second && !first?.isConnected, "the repeat is a new text node");
+  });
+
+  it("keeps partial text with the error, and Retry calls retry()", async () => {
     const failed = view({
       status: "error",
       error: {
@@ -108,8 +121,7 @@ describe("<reasoning-panel>", () => {
     });
     mounted = await mount("reasoning-panel", failed);
     assertEqual(textOf(parts("content")[0]), "Partial text");
-    const alert = shadow(mounted.element).querySelector('[role="alert"]');
-    assertEqual(textOf(alert?.querySelector("span")), "The model stopped answering");
+    assertEqual(textOf(parts("error")[0].querySelector("span")), "The model stopped answering");
     assertEqual(parts("incomplete").map(textOf), ["incomplete"]);
     (parts("retry-button")[0] as HTMLButtonElement).click();
     assertEqual(mounted.actions, ["retry"]);

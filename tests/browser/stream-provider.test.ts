@@ -101,7 +101,7 @@ describe("<stream-provider>", () => {
     });
 
     it(`resumes over ${transport} after the connection is cut mid-stream, no word lost or doubled`, async () => {
-      await armFault("cut", 400);
+      await armFault("cut", 40);
       const provider = workflowProvider(transport);
       const statuses = recordEvents<StreamStatusEvent>(provider, "stream-status");
       const done = await runToEnd(provider);
@@ -150,6 +150,37 @@ describe("<stream-provider>", () => {
     await assertSameTextAsServer(provider);
   });
 
+  it("announces an error once for both panels, and the end of a repeated run again", async () => {
+    await armFault("fail", 300);
+    const provider = mount<StreamProvider>(
+      `<stream-provider src="${STAGE_SRC}" retry-base-ms="50">
+        <reasoning-panel></reasoning-panel><chat-stream></chat-stream>
+      </stream-provider>`,
+    );
+    const region = (role: string) => provider.shadowRoot!.querySelector(`[role="${role}"]`)!;
+    const failed = await runToEnd(provider);
+    await provider.updateComplete;
+    assertEqual(failed.finishReason, "error", "failed run");
+    assertEqual(region("alert").textContent!.trim(), provider.view.error!.message, "the alert");
+    const panels = [...provider.querySelectorAll("reasoning-panel, chat-stream")];
+    for (const panel of panels) {
+      await (panel as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    }
+    assertEqual(
+      panels.map((panel) => panel.shadowRoot!.querySelectorAll('[role="alert"]').length),
+      [0, 0],
+      "no alert in the panels",
+    );
+    await runToEnd(provider);
+    await provider.updateComplete;
+    const finished = region("status").lastChild;
+    assertEqual(region("status").textContent!.trim(), "Finished", "the run's end");
+    await runToEnd(provider);
+    await provider.updateComplete;
+    assertEqual(region("status").textContent!.trim(), "Finished", "the repeat's end");
+    assert(finished !== region("status").lastChild, "the repeat is announced as new text");
+  });
+
   it("cancels the run on the server and ends as cancelled", async () => {
     await setPace(400);
     const provider = workflowProvider();
@@ -175,7 +206,7 @@ describe("<stream-provider>", () => {
     );
     const done = await runToEnd(
       provider,
-      () => void provider.send("Which troponin threshold applies?"),
+      () => provider.send("Which troponin threshold applies?"),
     );
     assertEqual([done.finishReason, done.verified], ["stop", true], "reply finished");
     const messages = provider.view.messages;
@@ -201,10 +232,63 @@ describe("<stream-provider>", () => {
     );
   });
 
+  it("keeps a message sent while the saved history is still loading", async () => {
+    sessionStorage.clear();
+    const provider = mount<StreamProvider>(
+      `<stream-provider resume-key="chat-race"></stream-provider>`,
+    );
+    await runToEnd(provider, () => provider.send("First question"));
+    unmountAll();
+    const reloaded = mount<StreamProvider>(
+      `<stream-provider resume-key="chat-race"></stream-provider>`,
+    );
+    const done = await runToEnd(reloaded, () => reloaded.send("Second question"));
+    assertEqual(done.finishReason, "stop", "second reply finished");
+    assertEqual(
+      reloaded.view.messages.filter((m) => m.role === "user").map((m) => m.content),
+      ["Second question"],
+      "the message sent after the reload is kept",
+    );
+  });
+
+  it("stops at once on cancel() while the batch request has no run yet", async () => {
+    await setPace(400);
+    const provider = workflowProvider("batch");
+    const statuses = recordEvents<StreamStatusEvent>(provider, "stream-status");
+    provider.start();
+    await provider.cancel();
+    assertEqual(provider.view.status, "cancelled", "status");
+    assertEqual(statuses.map((event) => event.status), ["connecting", "cancelled"], "statuses");
+  });
+
+  it("recovers a chat whose stream is lost from the saved conversation, unverified", async () => {
+    await setPace(2000);
+    await armFault("cut", 40);
+    const provider = mount<StreamProvider>(
+      `<stream-provider retry-base-ms="50"></stream-provider>`,
+    );
+    provider.addEventListener("stream-status", (event) => {
+      if (event.status === "reconnecting") void setStreaming(false);
+    });
+    const done = await runToEnd(provider, () => provider.send("Is aspirin indicated?"));
+    assertEqual([done.finishReason, done.verified], ["stop", false], "stream-done");
+    assertEqual(provider.view.status, "done", "status");
+    assertEqual(
+      provider.view.messages.map((m) => [m.role, m.status]),
+      [["user", "complete"], ["assistant", "complete"]],
+      "the saved conversation",
+    );
+    assertEqual(
+      provider.view.sections.reasoning.filter((s) => s.status === "streaming").length,
+      0,
+      "no section left writing",
+    );
+  });
+
   it("re-sends the last chat message on Retry after a failed reply", async () => {
     await armFault("fail", 40);
     const provider = mount<StreamProvider>(`<stream-provider></stream-provider>`);
-    const failed = await runToEnd(provider, () => void provider.send("Is aspirin indicated?"));
+    const failed = await runToEnd(provider, () => provider.send("Is aspirin indicated?"));
     assertEqual(failed.finishReason, "error", "first reply failed");
     const retried = await runToEnd(provider, () => provider.retry());
     assertEqual([retried.finishReason, retried.verified], ["stop", true], "retried reply");
@@ -256,7 +340,7 @@ describe("<stream-provider>", () => {
     const done = await runToEnd(provider);
     assertEqual([done.finishReason, done.verified], ["stop", true], "workflow");
     await assertSameTextAsServer(provider);
-    const reply = await runToEnd(provider, () => void provider.send("Summarise the plan"));
+    const reply = await runToEnd(provider, () => provider.send("Summarise the plan"));
     assertEqual([reply.finishReason, reply.verified], ["stop", true], "chat");
     const messages = provider.view.messages;
     assertEqual(messages.slice(-2).map((m) => [m.role, m.status]), [["user", "complete"], [

@@ -34,7 +34,6 @@ export async function mount<E extends HTMLElement & { updateComplete: Promise<bo
     view: next,
     send: (message) => {
       actions.push(`send:${message}`);
-      return Promise.resolve();
     },
     cancel: () => {
       actions.push("cancel");

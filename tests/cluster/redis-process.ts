@@ -15,7 +15,7 @@ export interface RedisProcess {
   close(): Promise<void>;
 }
 
-/** The redis-server binary, installing Debian's package when missing and allowed; else undefined. */
+/** The redis-server binary, installing Debian's package when missing and allowed, or undefined. */
 export async function findRedisServer(): Promise<string | undefined> {
   const found = await which("redis-server");
   if (found || Deno.uid?.() !== 0) return found;

@@ -14,19 +14,21 @@ interface Harness {
   provider: ReturnType<typeof createOpenAiProvider>;
 }
 
-/** Runs `body` against a fresh fake server with an instant, recorded retry sleep. */
+/** Runs `body` against a fresh fake server with an instant, recorded sleep that moves `now`. */
 async function withFake(
   body: (harness: Harness) => Promise<void>,
   { idleTimeoutMs = 5_000 } = {},
 ): Promise<void> {
   const fake = await startFakeOpenAi();
   const sleeps: number[] = [];
+  let time = Date.now();
   const provider = createOpenAiProvider({
     baseURL: fake.baseURL,
     apiKey: API_KEY,
     model: "test-model",
     idleTimeoutMs,
-    sleep: (ms) => (sleeps.push(ms), Promise.resolve()),
+    sleep: (ms) => (sleeps.push(ms), time += ms, Promise.resolve()),
+    now: () => time,
   });
   try {
     await body({ fake, sleeps, provider });
@@ -126,12 +128,27 @@ Deno.test("openai provider retries a 429 after the Retry-After seconds", async (
   });
 });
 
-Deno.test("openai provider caps a long Retry-After at 20 s", async () => {
+Deno.test("openai provider fails at once when a Retry-After outlasts the idle timeout", async () => {
   await withFake(async ({ fake, sleeps, provider }) => {
     fake.enqueue({ content: "", fault: { kind: "status", status: 503, retryAfter: "3600" } });
     fake.enqueue({ content: "Back." });
-    assert.equal((await collect(provider.stream(chat("Plan?")))).finish, "stop");
-    assert.deepEqual(sleeps, [20_000]);
+    assertProviderError(
+      (await collect(provider.stream(chat("Plan?")))).error,
+      "upstream_unavailable",
+    );
+    assert.deepEqual(sleeps, []);
+    assert.equal(fake.requests.length, 1);
+  });
+});
+
+Deno.test("openai provider stops retrying once the waits would outlast the idle timeout", async () => {
+  await withFake(async ({ fake, sleeps, provider }) => {
+    for (let i = 0; i < 3; i++) {
+      fake.enqueue({ content: "", fault: { kind: "status", status: 429, retryAfter: "3" } });
+    }
+    assertProviderError((await collect(provider.stream(chat("Plan?")))).error, "rate_limited");
+    assert.deepEqual(sleeps, [3_000]);
+    assert.equal(fake.requests.length, 2);
   });
 });
 

@@ -49,7 +49,7 @@ async function followCut(
 }
 
 /** The server's own log of a run. */
-function serverLog(server: TestServer, runId: string): SequencedEvent[] {
+function serverLog(server: TestServer, runId: string): readonly SequencedEvent[] {
   const run = server.app.context.registry.get(runId);
   assert.ok(run, `Run ${runId} unknown to the server`);
   return run.events;

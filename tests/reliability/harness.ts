@@ -156,7 +156,7 @@ export function scriptedProvider(every = 16): LlmProvider {
   return createScriptedProvider({ charsPerSec: 240, firstTokenMs: 0, sleep: fastSleep(every) });
 }
 
-/** Wraps a provider so that its first stream goes silent for `pauseMs` after `afterDeltas` deltas. */
+/** Wraps a provider: its first stream goes silent for `pauseMs` after `afterDeltas` deltas. */
 export function pausingProvider(
   inner: LlmProvider,
   afterDeltas: number,

@@ -13,7 +13,7 @@ const SLOW_CLIENTS = FULL ? 40 : 10;
 const FIREHOSE_CHARS = 600_000;
 const BACKLOG_BOUND = 1024 * 1024;
 
-/** Chat replies pour out as fast as the run takes them, once `opened`; workflow stages are paced. */
+/** Chat replies pour out as fast as the run takes them once `opened`; workflow stages are paced. */
 function mixedProvider(opened: Promise<void>): LlmProvider {
   const paced = scriptedProvider(4);
   return {

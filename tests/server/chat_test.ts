@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { StreamEvent } from "../../protocol/events.ts";
 import type { CompletionRequest } from "../../server/providers/provider.ts";
 import { sha256Hex } from "../../server/runs/digest.ts";
+import { openSqliteStore } from "../../server/storage/sqlite-store.ts";
 import { makeApp, panelText, readEvents, scriptProvider } from "./harness.ts";
 
 const json = (body: unknown) => ({
@@ -151,6 +152,27 @@ Deno.test("chat saves both messages, readable from the conversation endpoint", a
     }
   } finally {
     h.close();
+  }
+});
+
+Deno.test("chat starts no run when the user message cannot be saved", async () => {
+  const { provider, requests } = thinkingProvider();
+  const store = openSqliteStore(":memory:");
+  store.addMessage = () => {
+    throw new Error("Disk full");
+  };
+  const h = makeApp({ provider, store });
+  try {
+    const response = await h.app.request("/api/chat/messages", json({ message: "Plan?" }));
+    assert.equal(response.status, 503);
+    assert.equal((await response.json()).error.code, "internal");
+    // A started run would have reached the model by the next macrotask.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(requests, []);
+    assert.equal(h.app.context.registry.running, 0);
+  } finally {
+    h.close();
+    store.close();
   }
 });
 

@@ -80,11 +80,17 @@ Deno.test("validation issues name the path and code, never the input", async () 
   try {
     const secret = "SECRET-VALUE-123";
     const body = await assertError(
-      await h.app.request("/api/chat", post(JSON.stringify({ message: "hi", [secret]: secret }))),
+      await h.app.request(
+        "/api/chat",
+        post(JSON.stringify({ message: "hi", urgency: secret, tags: [secret] })),
+      ),
       400,
       "invalid_request",
     );
-    assert.deepEqual(body.error.issues, [{ path: "", code: "unrecognized_keys" }]);
+    assert.deepEqual(body.error.issues, [
+      { path: "urgency", code: "unrecognized_keys" },
+      { path: "tags", code: "unrecognized_keys" },
+    ]);
     const typed = await assertError(
       await h.app.request("/api/chat", post('{"message": 5}')),
       400,
@@ -124,11 +130,15 @@ Deno.test("workflow and run endpoints answer bad ids and methods with JSON error
       400,
       "invalid_request",
     );
-    await assertError(await r("/api/cases/aki-nsaids/workflow/run"), 405, "invalid_request");
+    const wrongMethod = await r("/api/cases/aki-nsaids/workflow/run");
+    await assertError(wrongMethod, 405, "invalid_request");
+    assert.equal(wrongMethod.headers.get("allow"), "POST");
     await assertError(await r("/api/runs/AAAAAAAAAAAAAAAAAAAAAA"), 404, "not_found");
     await assertError(await r("/api/runs/bad!"), 404, "not_found");
     await assertError(await r("/api/conversations/nope"), 404, "not_found");
-    await assertError(await r("/api/health", { method: "DELETE" }), 405, "invalid_request");
+    const deleted = await r("/api/health", { method: "DELETE" });
+    await assertError(deleted, 405, "invalid_request");
+    assert.equal(deleted.headers.get("allow"), "GET, HEAD");
     await assertError(await r("/api/nothing-here"), 404, "not_found");
     const cancel = await r("/api/runs/AAAAAAAAAAAAAAAAAAAAAA/cancel", { method: "POST" });
     assert.deepEqual([cancel.status, await cancel.json()], [404, { status: "not_found" }]);

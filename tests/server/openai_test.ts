@@ -1,4 +1,4 @@
-/** Runs against a real OpenAI-compatible server over sockets: cancel, orphans and upstream faults. */
+/** Runs against a real OpenAI-compatible server over sockets: cancel, orphans, upstream faults. */
 import assert from "node:assert/strict";
 import type { SequencedEvent } from "../../protocol/events.ts";
 import { createOpenAiProvider } from "../../server/providers/openai.ts";

@@ -58,6 +58,19 @@ Deno.test("main prints one clear line naming a bad variable and exits 1", async 
   assert.equal(stderr.trim(), 'Invalid HEARTBEAT_MS: "soon"');
 });
 
+Deno.test("main prints one line for a DATA_DIR that cannot hold the database and exits 1", async () => {
+  const file = await Deno.makeTempFile();
+  try {
+    const server = await spawnServer({ DATA_DIR: file });
+    const { status, stderr, stdout } = await server.output();
+    assert.equal(status.code, 1);
+    assert.equal(stdout, "");
+    assert.equal(stderr.trim(), `Invalid DATA_DIR: "${file}" (cannot open the database)`);
+  } finally {
+    await Deno.remove(file);
+  }
+});
+
 Deno.test("main ends live streams cleanly on SIGTERM and exits 0", async () => {
   const server = await spawnServer({ SCRIPTED_CHARS_PER_SEC: "400", SCRIPTED_FIRST_TOKEN_MS: "0" });
   assert.ok(server.origin);
@@ -78,7 +91,7 @@ Deno.test("main ends live streams cleanly on SIGTERM and exits 0", async () => {
   assert.equal(status.code, 0);
   const tail = events.slice(-2).map((e) => [e.type, e.metadata]);
   assert.equal(tail[0][0], "error");
-  assert.deepEqual(tail[0][1], { error_code: "upstream_unavailable", retry_available: true });
+  assert.deepEqual(tail[0][1], { error_code: "overloaded", retry_available: true });
   assert.equal(tail[1][0], "stream_done");
   assert.ok(stderr.includes('"event":"shutdown"'));
   const words = events.flatMap((e) => e.type === "content_chunk" ? [e.content.trim()] : [])

@@ -5,7 +5,7 @@ import { manualClock } from "./harness.ts";
 
 function newRun() {
   const clock = manualClock();
-  const run = new Run(
+  const run = Run.start(
     {
       id: "R".repeat(22),
       kind: "chat",
@@ -31,15 +31,37 @@ Deno.test("run holds a short tail until FLUSH_MS of provider silence, then sends
   assert.deepEqual(chunks(run), ["Patient"]);
 });
 
-Deno.test("run restarts the idle flush on every delta", () => {
+Deno.test("run sends held text FLUSH_MS after its oldest character, however often deltas come", () => {
   const { run, clock } = newRun();
-  run.write("chat", "Pat");
-  clock.advance(30);
-  run.write("chat", "ient");
-  clock.advance(30);
+  run.write("chat", "P");
+  for (const piece of ["a", "t", "i"]) {
+    clock.advance(10);
+    run.write("chat", piece);
+  }
   assert.deepEqual(chunks(run), []);
   clock.advance(10);
-  assert.deepEqual(chunks(run), ["Patient"]);
+  assert.deepEqual(chunks(run), ["Pati"]);
+});
+
+Deno.test("run times the idle flush afresh for text that arrives after one", () => {
+  const { run, clock } = newRun();
+  run.write("chat", "Pat");
+  clock.advance(40);
+  run.write("chat", "ient");
+  clock.advance(39);
+  assert.deepEqual(chunks(run), ["Pat"]);
+  clock.advance(1);
+  assert.deepEqual(chunks(run), ["Pat", "ient"]);
+});
+
+Deno.test("run retries an idle flush that had to keep an unfinished grapheme", () => {
+  const { run, clock } = newRun();
+  run.write("chat", "ok \uD83E");
+  clock.advance(40);
+  assert.deepEqual(chunks(run), ["ok "]);
+  run.write("chat", "\uDEC0");
+  clock.advance(40);
+  assert.deepEqual(chunks(run), ["ok ", "\uD83E\uDEC0"]);
 });
 
 Deno.test("run cancel sends held text, then stream_done cancelled with digests", () => {
@@ -91,12 +113,7 @@ Deno.test("run rebuilt from its log replays the same events and status", () => {
   run.write("chat", "Creatinine is rising. ");
   run.closeStage("chat");
   run.complete("length");
-  const copy = new Run(run.info, {
-    clock: manualClock(),
-    flushMs: 40,
-    backlogBytes: 1,
-    log: run.events,
-  });
+  const copy = Run.replay(run, { clock: manualClock(), flushMs: 40, backlogBytes: 1 });
   assert.deepEqual(copy.events, run.events);
   assert.deepEqual(copy.frames, run.frames);
   assert.equal(copy.status, "complete");
@@ -115,12 +132,16 @@ Deno.test("run hands out frames in batches bounded by bytes, at least one at a t
 function mirrorOf(events: Run["events"]) {
   const clock = manualClock();
   const source = events[0];
-  return new Run({
+  const info = {
     id: source.runId,
-    kind: "chat",
-    plan: [{ stage: "reply", panel: "chat", title: "Reply" }],
+    kind: "chat" as const,
+    plan: [{ stage: "reply", panel: "chat" as const, title: "Reply" }],
     createdAt: 0,
-  }, { clock, flushMs: 40, backlogBytes: 1 << 20, mirrorOf: events.slice(0, 2) });
+  };
+  return Run.mirror(
+    { info, events: events.slice(0, 2) },
+    { clock, flushMs: 40, backlogBytes: 1 << 20 },
+  );
 }
 
 Deno.test("run mirror takes events in seq order only and ends at stream_done", () => {

@@ -1,4 +1,4 @@
-/** Run lifecycle: persistence and replay, slow viewers, heartbeats, ids and the registry's timers. */
+/** Run lifecycle: persistence and replay, slow viewers, heartbeats, ids, the registry's timers. */
 import assert from "node:assert/strict";
 import { RunRegistry } from "../../server/runs/run-registry.ts";
 import { openSqliteStore } from "../../server/storage/sqlite-store.ts";
@@ -127,7 +127,7 @@ Deno.test("heartbeats go out every HEARTBEAT_MS without an id line", async () =>
   }
 });
 
-Deno.test("registry cancels an orphaned run after the grace, but not one with a viewer", () => {
+Deno.test("registry cancels an orphaned run after the grace, but not one with a viewer", async () => {
   const clock = manualClock();
   const h = makeApp();
   const registry = new RunRegistry({
@@ -142,7 +142,7 @@ Deno.test("registry cancels an orphaned run after the grace, but not one with a 
     backlogBytes: 1 << 20,
   });
   try {
-    const run = registry.start({ kind: "chat", plan: [] }, () => Promise.resolve());
+    const run = await registry.launch({ kind: "chat", plan: [] }, () => Promise.resolve());
     const holder = { position: () => 0, liveFrom: 0, drop: () => {} };
     clock.advance(4999);
     run.addViewer(holder);

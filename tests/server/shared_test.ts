@@ -26,6 +26,8 @@ function pair(options: { gated?: boolean; clock?: ReturnType<typeof manualClock>
   const a = makeApp({
     shared: hub.instance("A"),
     store,
+    // The gated model is silent until told otherwise: only the orphan grace may end its runs.
+    config: { upstreamIdleTimeoutMs: 3_600_000 },
     ...(options.gated ? { provider: gate.provider } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { StreamEvent } from "../../protocol/events.ts";
-import { scriptedText } from "../../server/providers/scripted.ts";
+import { scriptedText } from "../../server/providers/scripted-text.ts";
 import { sha256Hex } from "../../server/runs/digest.ts";
 import { WORKFLOW_STAGES } from "../../server/cases/workflow-stages.ts";
 import { makeApp, panelText, readEvents, readSse } from "./harness.ts";

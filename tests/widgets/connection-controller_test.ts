@@ -339,7 +339,7 @@ Deno.test("controller recovers a chat whose stream is disabled from the saved co
     `/api/runs/${RUN}`,
     "/api/conversations/c7",
   ]);
-  assert.deepEqual(sink.log, [`chat:${RUN}`, "history:2"]);
+  assert.deepEqual(sink.log, [`chat:${RUN}`, "recovered:2:stop"]);
 });
 
 Deno.test("controller reconnects at once when the page becomes visible again", async () => {
@@ -404,23 +404,37 @@ Deno.test("eventsource transport streams and closes its source at stream_done", 
   assert.deepEqual(sink.log, ["run_start#1", "stream_done#2"]);
 });
 
-Deno.test("eventsource transport lets the browser reconnect, then gives up after max-retries", async () => {
-  const { sources, sink, controller } = setup({ transport: "eventsource", maxRetries: 2 });
-  const run = runEvents();
+Deno.test("eventsource transport closes a cut source and reconnects after a jittered backoff", async () => {
+  const { sources, sink, controller, clock } = setup({ transport: "eventsource" }, () => 0.5);
   controller.stream(SRC);
   sources[0].open();
-  sources[0].message(JSON.stringify(run.start("workflow", WORKFLOW_PLAN)));
-  sources[0].fail(true);
-  sources[0].open();
-  sources[0].fail(true);
+  sources[0].message(JSON.stringify(runEvents().start("workflow", WORKFLOW_PLAN)));
   sources[0].fail(true);
   await flush();
-  assert.equal(sources.length, 1);
   assert.equal(sources[0].readyState, 2);
+  assert.equal(sources.length, 1);
+  assert.equal(clock.scheduled.at(-1), 250);
+  clock.advance(249);
+  assert.equal(sources.length, 1);
+  clock.advance(1);
+  assert.equal(sources[1].url, `${SRC}?lastEventId=${RUN}.1`);
+  assert.deepEqual(sink.log, ["run_start#1", "status:reconnecting"]);
+});
+
+Deno.test("eventsource transport falls back once max-retries cut sources in a row", async () => {
+  const { sources, sink, controller, clock } = setup({ transport: "eventsource", maxRetries: 2 });
+  controller.stream(SRC);
+  sources[0].open();
+  sources[0].message(JSON.stringify(runEvents().start("workflow", WORKFLOW_PLAN)));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    sources.at(-1)!.fail(true);
+    await flush();
+    clock.advance(0);
+  }
+  assert.equal(sources.length, 3);
   assert.deepEqual(sink.log, [
     "run_start#1",
     "status:reconnecting",
-    "status:streaming",
     "status:reconnecting",
     "failed:stream_lost:true",
   ]);
@@ -453,4 +467,106 @@ Deno.test("eventsource transport asks the health endpoint why it was refused and
     "https://h/api/cases/c1/workflow/run",
   ]);
   assert.deepEqual(sink.log, BATCH_LOG);
+});
+
+/** A responder the test answers later. */
+function deferred() {
+  let answer!: (response: Response) => void;
+  const response = new Promise<Response>((resolve) => answer = resolve);
+  return { respond: () => response, answer };
+}
+
+const STARTED = {
+  conversationId: "c7",
+  runId: RUN,
+  streamUrl: `/api/runs/${RUN}/stream`,
+  cancelUrl: "/x",
+};
+
+Deno.test("controller posts a chat once when its host moves while the POST is in flight", async () => {
+  const { network, sink, controller, host } = setup();
+  const post = deferred();
+  const stream = eventStream();
+  network.then(post.respond, stream.respond);
+  controller.chat("", { message: "Why?" });
+  host.disconnect();
+  host.connect();
+  await flush();
+  post.answer(new Response(JSON.stringify(STARTED), { status: 201 }));
+  await flush();
+  assert.deepEqual(network.calls.map((call) => `${call.method} ${call.url}`), [
+    "POST /api/chat/messages",
+    `GET /api/runs/${RUN}/stream`,
+  ]);
+  assert.deepEqual(sink.log, [`chat:${RUN}`]);
+  controller.stop();
+});
+
+Deno.test("controller aborts an in-flight batch request when stopped", async () => {
+  const { network, sink, controller } = setup({ transport: "batch" });
+  const post = deferred();
+  network.then(post.respond);
+  controller.stream(SRC);
+  await flush();
+  controller.stop();
+  assert.equal(network.calls[0].signal?.aborted, true);
+  post.answer(new Response(JSON.stringify(BATCH), { status: 200 }));
+  await flush();
+  assert.deepEqual(sink.log, []);
+});
+
+Deno.test("controller's chat recovery waits out its backoff when the page becomes visible", async () => {
+  const { network, controller, clock, page } = setup();
+  network.then(
+    json(201, STARTED),
+    json(503, { error: { code: "streaming_disabled", message: "Streaming is off" } }),
+    json(200, { runId: RUN, status: "running" }),
+  );
+  controller.chat("", { message: "Why?" });
+  await flush();
+  page.document.dispatchEvent(new Event("visibilitychange"));
+  await flush();
+  assert.equal(network.calls.length, 3);
+  assert.equal(clock.pending, 1);
+  controller.stop();
+});
+
+Deno.test("controller forgets the server's retry value when new work begins", async () => {
+  const { network, controller, clock } = setup();
+  const first = eventStream();
+  const second = eventStream();
+  network.then(first.respond, second.respond);
+  controller.stream(SRC);
+  first.push(encodeRetry(5000));
+  await flush();
+  controller.stream(SRC);
+  await flush();
+  second.cut();
+  await flush();
+  assert.equal(clock.scheduled.at(-1), 0);
+  controller.stop();
+});
+
+Deno.test("controller recovers a chat that failed on the server with the run's error", async () => {
+  const { network, sink, controller } = setup();
+  const recoveries: unknown[] = [];
+  sink.recovered = (recovery) => void recoveries.push(recovery);
+  network.then(
+    json(201, STARTED),
+    json(503, { error: { code: "streaming_disabled", message: "Streaming is off" } }),
+    json(200, {
+      runId: RUN,
+      status: "error",
+      error: { code: "upstream_error", message: "Model failed" },
+    }),
+    json(200, { id: "c7", messages: [] }),
+  );
+  controller.chat("", { message: "Why?" });
+  await flush();
+  assert.deepEqual(recoveries, [{
+    conversationId: "c7",
+    messages: [],
+    finishReason: "error",
+    error: { code: "upstream_error", message: "Model failed", retryAvailable: true },
+  }]);
 });

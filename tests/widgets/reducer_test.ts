@@ -7,6 +7,7 @@ import {
   integrityChecked,
   panelText,
   reduce,
+  runRecovered,
   statusChanged,
   userMessageSent,
   workStarted,
@@ -320,4 +321,58 @@ Deno.test("integrityChecked records the result once", () => {
   const checked = integrityChecked(initialViewState(), true);
   assert.deepEqual(checked.verified, true);
   assert.equal(integrityChecked(checked, true), checked);
+});
+
+/** A chat run whose reasoning was streaming when its stream was lost. */
+function lostChat() {
+  const run = runEvents();
+  return apply(initialViewState(), [
+    run.start("chat", [
+      { stage: "reply", panel: "reasoning", title: "Reasoning" },
+      { stage: "reply", panel: "chat", title: "Reply" },
+    ], "c1"),
+    run.stageStart("reasoning", "reply", 0, 1, "Reasoning"),
+    run.chunk("reasoning", "reply", "Think", 0),
+  ]);
+}
+
+const SAVED = [
+  { id: "m1", role: "user" as const, content: "Why?", status: "complete" as const },
+  {
+    id: "m2",
+    role: "assistant" as const,
+    content: "Because",
+    status: "cancelled" as const,
+    runId: RUN,
+    reasoning: "Thinking it over",
+  },
+];
+
+Deno.test("runRecovered ends a lost chat run as the server did, with its saved reasoning", () => {
+  const recovered = runRecovered(lostChat(), {
+    conversationId: "c1",
+    messages: SAVED,
+    finishReason: "cancelled",
+  });
+  assert.equal(recovered.status, "cancelled");
+  assert.equal(recovered.finishReason, "cancelled");
+  assert.deepEqual(
+    recovered.sections.reasoning.map((section) => [section.status, section.text]),
+    [["cancelled", "Thinking it over"]],
+  );
+  assert.deepEqual(recovered.messages, SAVED);
+});
+
+Deno.test("runRecovered keeps the error of a lost chat run that failed on the server", () => {
+  const error = { code: "upstream_error" as const, message: "Model failed", retryAvailable: true };
+  const recovered = runRecovered(lostChat(), {
+    conversationId: "c1",
+    messages: SAVED.slice(0, 1),
+    finishReason: "error",
+    error,
+  });
+  assert.equal(recovered.status, "error");
+  assert.deepEqual(recovered.error, error);
+  assert.deepEqual(recovered.sections.reasoning.map((section) => section.status), ["error"]);
+  assert.deepEqual(recovered.messages, SAVED.slice(0, 1));
 });

@@ -3,7 +3,9 @@ import {
   apiBaseOf,
   batchRequestOf,
   caseIdOf,
+  conversationUrl,
   rebase,
+  runUrl,
   withLastEventId,
 } from "../../widgets/connection/urls.ts";
 
@@ -52,4 +54,11 @@ Deno.test("rebase prefixes root-relative URLs and keeps absolute ones", () => {
     "https://h/portal/api/runs/r/stream",
   );
   assert.equal(rebase("https://other/api/x", "https://h"), "https://other/api/x");
+});
+
+Deno.test("runUrl and conversationUrl encode the ids they are given", () => {
+  assert.equal(runUrl("https://h", "run a/b"), "https://h/api/runs/run%20a%2Fb");
+  assert.equal(runUrl("", "r1", { action: "stream" }), "/api/runs/r1/stream");
+  assert.equal(runUrl("", "r1", { action: "cancel" }), "/api/runs/r1/cancel");
+  assert.equal(conversationUrl("", "c/1"), "/api/conversations/c%2F1");
 });

@@ -3,7 +3,9 @@
  * fields the elements use are named; the rest passes through unread.
  */
 import * as z from "zod/mini";
+import { ErrorCode } from "../../protocol/events.ts";
 import type { ChatMessage } from "../state/view-state.ts";
+import type { JsonOutcome } from "./http.ts";
 
 /** `201` of `POST /api/chat/messages`. */
 export const ChatStarted = z.object({
@@ -34,9 +36,24 @@ export type Conversation = z.infer<typeof Conversation>;
 export const RunSummary = z.object({
   runId: z.string(),
   status: z.enum(["running", "complete", "cancelled", "error"]),
+  error: z.optional(z.object({ code: ErrorCode, message: z.string() })),
 });
 /** A run's status. */
 export type RunSummary = z.infer<typeof RunSummary>;
+
+/** A saved conversation as the view shows it, read from `GET /api/conversations/:id`. */
+export interface SavedConversation {
+  conversationId: string;
+  messages: ChatMessage[];
+}
+
+/** The saved conversation an answer holds, or `undefined` for a failure or a malformed body. */
+export function conversationOf(outcome: JsonOutcome | undefined): SavedConversation | undefined {
+  const conversation = outcome?.type === "ok" ? Conversation.safeParse(outcome.body) : undefined;
+  return conversation?.success
+    ? { conversationId: conversation.data.id, messages: messagesOf(conversation.data) }
+    : undefined;
+}
 
 /** A saved conversation as the view shows it. */
 export function messagesOf(conversation: Conversation): ChatMessage[] {

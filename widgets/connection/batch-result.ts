@@ -11,6 +11,7 @@ import {
   type PlanEntry,
   type StreamEvent,
 } from "../../protocol/events.ts";
+import { stageNames } from "../state/reducer.ts";
 
 const panels = z.object({ reasoning: z.string(), chat: z.string() });
 
@@ -51,7 +52,7 @@ export function batchEvents(
       text: result.panels[panel],
     }));
   const plan: PlanEntry[] = sections.map(({ stage, panel, title }) => ({ stage, panel, title }));
-  const stageNames = [...new Set(plan.map((entry) => entry.stage))];
+  const stages = stageNames(plan);
   const written = sections.filter((section) => section.text !== "");
   const events: StreamEvent[] = [];
   const common = (panel: Panel, stage: string) => ({
@@ -73,8 +74,8 @@ export function batchEvents(
   });
   for (const [i, section] of written.entries()) {
     const position = {
-      stage_index: stageNames.indexOf(section.stage),
-      stage_count: stageNames.length,
+      stage_index: stages.indexOf(section.stage),
+      stage_count: stages.length,
     };
     events.push({
       type: "stage_start",
@@ -107,12 +108,17 @@ export function batchEvents(
   events.push({
     type: "stream_done",
     ...common(last.panel, last.stage),
-    metadata: { finish_reason: finishOf(result.status), chunk_count: written.length, digest },
+    metadata: {
+      finish_reason: finishReasonOf(result.status),
+      chunk_count: written.length,
+      digest,
+    },
   });
   return events;
 }
 
-function finishOf(status: BatchResult["status"]): FinishReason {
+/** How a run that ended with `status` finishes its stream (a run still going counts as failed). */
+export function finishReasonOf(status: BatchResult["status"]): FinishReason {
   switch (status) {
     case "complete":
       return "stop";

@@ -1,7 +1,8 @@
 /**
  * The connection of one `<stream-provider>`: opens the stream for a piece of work, validates each
  * frame, keeps the resume cursor, reconnects with backoff, detects stalls, and falls back to the
- * batch endpoints on its own. A Lit ReactiveController: it runs while its host is connected.
+ * batch endpoints on its own. A Lit ReactiveController: its connections live while its host is
+ * connected; requests that do without a stream (a chat POST, the fallbacks) live with their work.
  *
  * Fallback rule: batch restarts the work, so it is used only while nothing of the work has been
  * seen yet (no run_start). A chat whose run already exists is recovered instead by waiting for the
@@ -12,12 +13,13 @@ import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { formatCursor, type StreamEvent } from "../../protocol/events.ts";
 import type { ChatRequest } from "../../protocol/requests.ts";
 import { parseEvent } from "../../protocol/parse-event.ts";
-import type { ChatMessage, ViewError } from "../state/view-state.ts";
-import { ChatStarted, Conversation, messagesOf, RunSummary } from "./api-bodies.ts";
-import { batchEvents, BatchResult } from "./batch-result.ts";
-import { panelDigest } from "../integrity.ts";
+import type { RunRecovery } from "../state/reducer.ts";
+import type { ViewError } from "../state/view-state.ts";
+import { ChatStarted } from "./api-bodies.ts";
 import { backoffDelay } from "./backoff.ts";
+import { type ConnectionEnvironment, defaultEnvironment } from "./environment.ts";
 import { eventSourceTransport } from "./eventsource-transport.ts";
+import { type FallbackContext, recoverChat, runBatch, STREAM_LOST } from "./fallback.ts";
 import { fetchTransport } from "./fetch-transport.ts";
 import { isRetryable, type JsonOutcome, type Refusal, requestJson } from "./http.ts";
 import type { StreamHandlers, StreamOutcome } from "./transport.ts";
@@ -33,20 +35,6 @@ export interface ConnectionSettings {
   headers: Record<string, string>;
 }
 
-/** Everything with a side effect the controller touches, injectable so tests never sleep. */
-export interface ConnectionEnvironment {
-  fetch: typeof fetch;
-  EventSource: typeof EventSource;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(id: unknown): void;
-  random(): number;
-  /** Epoch ms. */
-  now(): number;
-  /** Where `visibilitychange` and `online` are heard. */
-  document: Document;
-  window: Window;
-}
-
 /** What the controller tells its provider. */
 export interface ConnectionSink {
   /** A validated event, in arrival order (de-duplication is the reducer's). */
@@ -56,8 +44,8 @@ export interface ConnectionSink {
   failed(error: ViewError): void;
   /** A chat run was created (before any event of it arrives). */
   chatStarted(started: ChatStarted): void;
-  /** A saved conversation to show instead of a stream (the chat recovery path). */
-  history(conversation: { conversationId: string; messages: ChatMessage[] }): void;
+  /** A lost chat run ended on the server: its saved conversation replaces the stream. */
+  recovered(recovery: RunRecovery): void;
 }
 
 /** A piece of work: an SSE URL to read (start or attach), or a chat message to send. */
@@ -65,37 +53,21 @@ type Work =
   | { kind: "stream"; url: string }
   | { kind: "chat"; apiBase: string; request: ChatRequest };
 
-/** Why the controller stopped its own connection. */
-type AbortReason = "stall" | "exhausted" | "done";
-
-const LOST: ViewError = {
-  code: "stream_lost",
-  message: "The connection was lost before the answer was complete",
-  retryAvailable: true,
-};
-
-function defaultEnvironment(): ConnectionEnvironment {
-  return {
-    fetch: globalThis.fetch.bind(globalThis),
-    EventSource: globalThis.EventSource,
-    setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-    clearTimeout: (id) => globalThis.clearTimeout(id as number),
-    random: Math.random,
-    now: Date.now,
-    document: globalThis.document,
-    window: globalThis.window,
-  };
-}
-
 /** Connects a provider to the stream of its current work. */
 export class ConnectionController implements ReactiveController {
   readonly #settings: () => ConnectionSettings;
   readonly #sink: ConnectionSink;
   readonly #env: ConnectionEnvironment;
-  /** Bumped whenever work starts or stops: results of an older generation are dropped. */
-  #generation = 0;
+  /** Bumped whenever work starts or stops: results of older work are dropped. */
+  #workCount = 0;
+  /** Bumped whenever a connection ends (new work, or the host leaves): its late results are dropped. */
+  #connectionCount = 0;
   #hostConnected = false;
   #work?: Work;
+  /** Aborts the JSON requests of the current work. */
+  #workAbort = new AbortController();
+  /** A request of the current work that does without a stream is under way: no connection now. */
+  #offStream = false;
   #done = false;
   #runId?: string;
   #seq = 0;
@@ -104,9 +76,9 @@ export class ConnectionController implements ReactiveController {
   #attempt = 0;
   #serverRetryMs = 0;
   #abort?: AbortController;
-  #abortReason?: AbortReason;
   #retryTimer?: unknown;
   #stallTimer?: unknown;
+  #sleepTimer?: unknown;
 
   constructor(
     host: ReactiveControllerHost,
@@ -149,9 +121,15 @@ export class ConnectionController implements ReactiveController {
     return requestJson(this.#env.fetch, url, { body, headers: this.#settings().headers });
   }
 
-  /** Drops the current work without cancelling it on the server. */
+  /** Drops the current work without cancelling it on the server; its requests are aborted. */
   stop(): void {
     this.#pause();
+    this.#workCount++;
+    this.#workAbort.abort();
+    this.#workAbort = new AbortController();
+    this.#env.clearTimeout(this.#sleepTimer);
+    this.#sleepTimer = undefined;
+    this.#offStream = false;
     this.#work = undefined;
   }
 
@@ -159,7 +137,7 @@ export class ConnectionController implements ReactiveController {
     this.#hostConnected = true;
     this.#env.document.addEventListener("visibilitychange", this.#wake);
     this.#env.window.addEventListener("online", this.#wake);
-    if (this.#work && !this.#done) void this.#connect();
+    void this.#connect();
   }
 
   hostDisconnected(): void {
@@ -171,7 +149,7 @@ export class ConnectionController implements ReactiveController {
   }
 
   #begin(work: Work, cursor?: { runId: string; seq: number }): void {
-    this.#pause();
+    this.stop();
     this.#work = work;
     this.#done = false;
     this.#runId = cursor?.runId;
@@ -179,11 +157,13 @@ export class ConnectionController implements ReactiveController {
     this.#streamUrl = undefined;
     this.#conversationId = work.kind === "chat" ? work.request.conversationId : undefined;
     this.#attempt = 0;
-    if (this.#hostConnected) void this.#connect();
+    this.#serverRetryMs = 0;
+    void this.#connect();
   }
 
+  /** Ends the connection, keeping the work. */
   #pause(): void {
-    this.#generation++;
+    this.#connectionCount++;
     this.#env.clearTimeout(this.#retryTimer);
     this.#env.clearTimeout(this.#stallTimer);
     this.#retryTimer = this.#stallTimer = undefined;
@@ -201,8 +181,11 @@ export class ConnectionController implements ReactiveController {
 
   async #connect(): Promise<void> {
     const work = this.#work;
-    if (!work || this.#done) return;
-    const generation = this.#generation;
+    if (!work || this.#done || !this.#hostConnected || this.#offStream) return;
+    // The host may have come back while a retry was waiting: this is that retry.
+    this.#env.clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    const connection = this.#connectionCount;
     const settings = this.#settings();
     if (settings.transport === "batch") return this.#fallBack();
     if (work.kind === "chat" && this.#streamUrl === undefined) return this.#startChat(work);
@@ -212,21 +195,20 @@ export class ConnectionController implements ReactiveController {
       : fetchTransport(this.#env.fetch);
     const abort = new AbortController();
     this.#abort = abort;
-    this.#abortReason = undefined;
     this.#armStall();
     const outcome = await transport(
       { url, cursor: this.cursor, headers: settings.headers, signal: abort.signal },
-      this.#handlers(generation),
+      this.#handlers(connection),
     );
-    if (generation !== this.#generation) return;
+    if (connection !== this.#connectionCount) return;
     this.#env.clearTimeout(this.#stallTimer);
     this.#stallTimer = undefined;
     this.#abort = undefined;
     this.#settle(outcome);
   }
 
-  #handlers(generation: number): StreamHandlers {
-    const live = () => generation === this.#generation;
+  #handlers(connection: number): StreamHandlers {
+    const live = () => connection === this.#connectionCount;
     return {
       open: () => {
         if (!live()) return;
@@ -241,13 +223,7 @@ export class ConnectionController implements ReactiveController {
         if (parsed.ok) this.#accept(parsed.event);
       },
       retry: (ms) => {
-        this.#serverRetryMs = ms;
-      },
-      reconnecting: () => {
-        if (!live()) return;
-        this.#attempt++;
-        if (this.#attempt > this.#settings().maxRetries) this.#stopConnection("exhausted");
-        else this.#sink.status("reconnecting");
+        if (live()) this.#serverRetryMs = ms;
       },
     };
   }
@@ -260,13 +236,13 @@ export class ConnectionController implements ReactiveController {
     }
     if (event.type === "stream_done") {
       this.#done = true;
-      this.#stopConnection("done");
+      this.#stopConnection();
     }
     this.#sink.event(event);
   }
 
-  #stopConnection(reason: AbortReason): void {
-    this.#abortReason = reason;
+  /** Ends the open connection: at stream_done, or a stall (whose outcome then reconnects). */
+  #stopConnection(): void {
     this.#env.clearTimeout(this.#stallTimer);
     this.#stallTimer = undefined;
     this.#abort?.abort();
@@ -276,7 +252,7 @@ export class ConnectionController implements ReactiveController {
     this.#env.clearTimeout(this.#stallTimer);
     this.#stallTimer = this.#env.setTimeout(() => {
       this.#stallTimer = undefined;
-      this.#stopConnection("stall");
+      this.#stopConnection();
     }, this.#settings().stallMs);
   }
 
@@ -284,6 +260,7 @@ export class ConnectionController implements ReactiveController {
     if (this.#done) return;
     switch (outcome.type) {
       case "ended":
+      case "aborted":
         return this.#retryLater();
       case "failed":
         return this.#settings().transport === "eventsource"
@@ -291,8 +268,6 @@ export class ConnectionController implements ReactiveController {
           : this.#retryLater();
       case "refused":
         return this.#refused(outcome);
-      case "aborted":
-        return this.#abortReason === "exhausted" ? this.#fallBack() : this.#retryLater();
     }
   }
 
@@ -302,9 +277,10 @@ export class ConnectionController implements ReactiveController {
    */
   async #probe(): Promise<void> {
     const work = this.#work!;
+    const connection = this.#connectionCount;
     const base = apiBaseOf(work.kind === "chat" ? work.apiBase + "/api/" : work.url);
     const health = await this.#json(`${base}/api/health`);
-    if (health === undefined) return;
+    if (health === undefined || connection !== this.#connectionCount) return;
     const disabled = health.type === "ok" &&
       (health.body as { streaming?: unknown }).streaming === false;
     if (disabled) return this.#fallBack();
@@ -322,20 +298,24 @@ export class ConnectionController implements ReactiveController {
   }
 
   #retryLater(floorMs = 0): void {
-    const settings = this.#settings();
     this.#attempt++;
-    if (this.#attempt > settings.maxRetries) return this.#fallBack();
+    if (this.#attempt > this.#settings().maxRetries) return this.#fallBack();
     this.#sink.status("reconnecting");
-    const delay = backoffDelay(this.#attempt - 1, {
+    this.#retryTimer = this.#env.setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.#connect();
+    }, this.#delay(this.#attempt - 1, floorMs));
+  }
+
+  /** The backoff delay before attempt `attempt`, never sooner than the server asked. */
+  #delay(attempt: number, floorMs = 0): number {
+    const settings = this.#settings();
+    return backoffDelay(attempt, {
       baseMs: settings.retryBaseMs,
       maxMs: settings.retryMaxMs,
       floorMs: Math.max(this.#serverRetryMs, floorMs),
       random: this.#env.random,
     });
-    this.#retryTimer = this.#env.setTimeout(() => {
-      this.#retryTimer = undefined;
-      void this.#connect();
-    }, delay);
   }
 
   #fail(error: ViewError): void {
@@ -347,23 +327,31 @@ export class ConnectionController implements ReactiveController {
   #fallBack(): void {
     const work = this.#work!;
     if (work.kind === "chat") {
-      void (this.#runId === undefined
-        ? this.#runBatch(`${work.apiBase}/api/chat`, work.request)
-        : this.#recoverChat(work.apiBase, this.#runId));
-      return;
+      const runId = this.#runId;
+      return this.#withoutStream((context) =>
+        runId === undefined
+          ? runBatch(context, `${work.apiBase}/api/chat`, work.request)
+          : recoverChat(context, {
+            apiBase: work.apiBase,
+            runId,
+            conversationId: this.#conversationId,
+          })
+      );
     }
     const batch = this.#runId === undefined ? batchRequestOf(work.url) : undefined;
-    if (batch) void this.#runBatch(batch.url, batch.body);
-    else this.#fail(LOST);
+    if (batch) this.#withoutStream((context) => runBatch(context, batch.url, batch.body));
+    else this.#fail(STREAM_LOST);
   }
 
   async #startChat(work: Extract<Work, { kind: "chat" }>): Promise<void> {
+    this.#offStream = true;
     const outcome = await this.#json(`${work.apiBase}/api/chat/messages`, work.request);
     if (outcome === undefined) return;
+    this.#offStream = false;
     if (outcome.type === "refused") return this.#refused(outcome);
     if (outcome.type === "failed") return this.#retryLater();
     const started = ChatStarted.safeParse(outcome.body);
-    if (!started.success) return this.#fail({ ...LOST, code: "internal" });
+    if (!started.success) return this.#fail({ ...STREAM_LOST, code: "internal" });
     this.#runId = started.data.runId;
     this.#conversationId = started.data.conversationId;
     this.#streamUrl = rebase(started.data.streamUrl, work.apiBase);
@@ -371,80 +359,55 @@ export class ConnectionController implements ReactiveController {
     await this.#connect();
   }
 
-  async #runBatch(url: string, body: unknown): Promise<void> {
-    const outcome = await this.#json(url, body);
-    if (outcome === undefined) return;
-    if (outcome.type === "refused") {
-      return this.#fail({
-        code: outcome.code ?? "internal",
-        message: outcome.message ?? "The request was refused",
-        retryAvailable: isRetryable(outcome),
-      });
-    }
-    if (outcome.type === "failed") return this.#fail(LOST);
-    const result = BatchResult.safeParse(outcome.body);
-    if (!result.success) return this.#fail({ ...LOST, code: "internal" });
-    const generation = this.#generation;
-    const digest = await panelDigest(result.data.panels);
-    for (const event of batchEvents(result.data, { digest, now: this.#env.now() })) {
-      // A listener of an event may have started other work.
-      if (generation !== this.#generation) return;
-      this.#accept(event);
-    }
-    if (!this.#done) this.#fail(LOST);
-  }
-
-  /** Waits for a chat run the stream could not show, then shows the saved conversation. */
-  async #recoverChat(apiBase: string, runId: string): Promise<void> {
-    const settings = this.#settings();
-    for (let attempt = 0; attempt <= settings.maxRetries; attempt++) {
-      const probe = await this.#json(`${apiBase}/api/runs/${runId}`);
-      if (probe === undefined) return;
-      const summary = probe.type === "ok" ? RunSummary.safeParse(probe.body) : undefined;
-      if (summary?.success && summary.data.status !== "running") {
-        return this.#loadConversation(apiBase);
-      }
-      if (probe.type === "refused" && !isRetryable(probe)) break;
-      if (
-        !(await this.#sleep(backoffDelay(attempt, {
-          baseMs: settings.retryBaseMs,
-          maxMs: settings.retryMaxMs,
-          floorMs: this.#serverRetryMs,
-          random: this.#env.random,
-        })))
-      ) return;
-    }
-    this.#fail(LOST);
-  }
-
-  async #loadConversation(apiBase: string): Promise<void> {
-    const id = this.#conversationId;
-    const outcome = id === undefined
-      ? undefined
-      : await this.#json(`${apiBase}/api/conversations/${id}`);
-    const conversation = outcome?.type === "ok" ? Conversation.safeParse(outcome.body) : undefined;
-    if (!conversation?.success) return this.#fail(LOST);
-    this.#done = true;
-    this.#sink.history({
-      conversationId: conversation.data.id,
-      messages: messagesOf(conversation.data),
+  /**
+   * Runs a path that does without a stream for the current work. It outlives a move of the host
+   * (its POST must not be sent twice), not the work.
+   */
+  #withoutStream(path: (context: FallbackContext) => Promise<void>): void {
+    const work = this.#workCount;
+    const live = () => work === this.#workCount;
+    this.#offStream = true;
+    void path({
+      json: (url, body) => this.#json(url, body),
+      sleep: (ms) => this.#sleep(ms),
+      delay: (attempt) => this.#delay(attempt),
+      maxRetries: this.#settings().maxRetries,
+      now: this.#env.now,
+      accept: (event) => {
+        if (live()) this.#accept(event);
+        return live();
+      },
+      fail: (error) => {
+        if (live()) this.#fail(error);
+      },
+      recovered: (recovery) => {
+        if (!live()) return;
+        this.#done = true;
+        this.#sink.recovered(recovery);
+      },
+    }).finally(() => {
+      if (live()) this.#offStream = false;
     });
   }
 
-  /** A JSON request of the current generation: `undefined` when the work changed meanwhile. */
+  /** A JSON request of the current work: `undefined` when the work changed meanwhile. */
   async #json(url: string, body?: unknown): Promise<JsonOutcome | undefined> {
-    const generation = this.#generation;
-    const outcome = await this.request(url, body);
-    return generation === this.#generation ? outcome : undefined;
+    const work = this.#workCount;
+    const outcome = await requestJson(this.#env.fetch, url, {
+      body,
+      headers: this.#settings().headers,
+      signal: this.#workAbort.signal,
+    });
+    return work === this.#workCount ? outcome : undefined;
   }
 
   /** Waits on the injected clock; false when the work changed meanwhile. */
   #sleep(ms: number): Promise<boolean> {
-    const generation = this.#generation;
+    const work = this.#workCount;
     return new Promise((resolve) => {
-      this.#retryTimer = this.#env.setTimeout(() => {
-        this.#retryTimer = undefined;
-        resolve(generation === this.#generation);
+      this.#sleepTimer = this.#env.setTimeout(() => {
+        this.#sleepTimer = undefined;
+        resolve(work === this.#workCount);
       }, ms);
     });
   }

@@ -1,7 +1,8 @@
 /**
- * The native EventSource transport. The browser reconnects by itself after a cut (sending
- * `Last-Event-ID`); when the controller reconnects (a stall, a closed source) it opens a new
- * source with `?lastEventId=<cursor>`, since an EventSource cannot send headers.
+ * The native EventSource transport. The browser would reconnect by itself after a cut, every
+ * `retry:` ms in lockstep with every other viewer; instead the source is closed at its first error
+ * and the controller reconnects with its jittered backoff, opening a new source with
+ * `?lastEventId=<cursor>`, since an EventSource cannot send headers.
  */
 import type { StreamTransport } from "./transport.ts";
 import { withLastEventId } from "./urls.ts";
@@ -11,7 +12,7 @@ export function eventSourceTransport(Source: typeof EventSource): StreamTranspor
   return ({ url, cursor, signal }, handlers) =>
     new Promise((resolve) => {
       const source = new Source(cursor === undefined ? url : withLastEventId(url, cursor));
-      const finish = (type: "failed" | "aborted") => {
+      const finish = (type: "ended" | "failed" | "aborted") => {
         source.close();
         signal.removeEventListener("abort", onAbort);
         resolve({ type });
@@ -22,8 +23,7 @@ export function eventSourceTransport(Source: typeof EventSource): StreamTranspor
       source.onmessage = (message: MessageEvent<string>) => {
         if (!signal.aborted) handlers.message({ data: message.data });
       };
-      // CLOSED: the browser gave up (an HTTP error or a wrong content type); otherwise it retries.
-      source.onerror = () =>
-        source.readyState === Source.CLOSED ? finish("failed") : handlers.reconnecting();
+      // CLOSED: the browser gave up (an HTTP error or a wrong content type); otherwise it was cut.
+      source.onerror = () => finish(source.readyState === Source.CLOSED ? "failed" : "ended");
     });
 }

@@ -32,16 +32,24 @@ export function isRetryable(refusal: Refusal): boolean {
   return refusal.status === 408 || refusal.status === 429 || refusal.status >= 500;
 }
 
-/** Sends a JSON request (a body means POST) and reads the JSON answer. Never rejects. */
+/**
+ * Sends a JSON request (a body means POST) and reads the JSON answer. Never rejects: an aborted
+ * request is `failed`.
+ */
 export async function requestJson(
   fetchImpl: typeof fetch,
   url: string,
-  { body, headers = {} }: { body?: unknown; headers?: Record<string, string> } = {},
+  { body, headers = {}, signal }: {
+    body?: unknown;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<JsonOutcome> {
   const init: RequestInit = {
     headers: { ...headers, Accept: "application/json" },
     cache: "no-store",
   };
+  if (signal) init.signal = signal;
   if (body !== undefined) {
     init.method = "POST";
     init.headers = { ...init.headers, "Content-Type": "application/json" };

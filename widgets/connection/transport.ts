@@ -21,8 +21,6 @@ export interface StreamHandlers {
   message(message: SseMessage): void;
   /** The server's `retry:` value. */
   retry(ms: number): void;
-  /** The transport is reconnecting by itself (a native EventSource does). */
-  reconnecting(): void;
 }
 
 /** One connection attempt. */

@@ -15,6 +15,21 @@ export function apiBaseOf(src: string): string {
   return at === -1 ? "" : src.slice(0, at);
 }
 
+/** A run's endpoint under `apiBase`: its status, or its `stream` or `cancel` action. */
+export function runUrl(
+  apiBase: string,
+  runId: string,
+  { action }: { action?: "stream" | "cancel" } = {},
+): string {
+  const run = `${apiBase}/api/runs/${encodeURIComponent(runId)}`;
+  return action === undefined ? run : `${run}/${action}`;
+}
+
+/** A saved conversation's endpoint under `apiBase`. */
+export function conversationUrl(apiBase: string, conversationId: string): string {
+  return `${apiBase}/api/conversations/${encodeURIComponent(conversationId)}`;
+}
+
 /** The case a workflow `src` is about, so a chat sent through the same provider can name it. */
 export function caseIdOf(src: string): string | undefined {
   const match = WORKFLOW_STREAM.exec(src);

@@ -17,6 +17,8 @@ const GROUP_SIZE = 64;
 const SHELF_SIZE = 64;
 /** How much of the previous text is compared to tell an append from a replacement. */
 const CONTINUITY_PROBE = 64;
+/** Bracketed text that could be a reference's label (labels hold no unescaped brackets). */
+const BRACKETED = /\[((?:[^[\]\\]|\\.)*)\]/g;
 
 interface Block {
   source: string;
@@ -35,13 +37,32 @@ interface Shelf {
   version: number;
 }
 
+/** A lexed block: its templates, the labels it defined, and whether it holds more than definitions. */
+interface Lexed {
+  rendered: Rendered[];
+  defined: string[];
+  cites: boolean;
+}
+
+/** Where a finished block lives, so a late definition can render it again. */
+interface Placed {
+  block: Block;
+  group: Group;
+  shelf: Shelf;
+}
+
 /** Renders one text that grows by appends; a text that does not extend the last one starts over. */
 export class MarkdownStream {
   #text = "";
   #state?: SplitState;
   #shelves: Shelf[] = [];
+  /** Every link definition of the finished blocks, by normalized label; the first one wins. */
   #links: Links = Object.create(null);
-  #tail?: { source: string; streaming: boolean; linkCount: number; template: TemplateResult };
+  /** Bumped when a definition is added, so the cached tail knows it is stale. */
+  #linksVersion = 0;
+  /** Finished blocks citing each label that is not defined yet (see `#index`). */
+  #citing = new Map<string, Placed[]>();
+  #tail?: { source: string; streaming: boolean; linksVersion: number; template: TemplateResult };
 
   /** The template for `text`; `streaming` closes unfinished syntax at the tail. */
   render(text: string, streaming: boolean): TemplateResult {
@@ -49,10 +70,10 @@ export class MarkdownStream {
     this.#text = text;
     const split = splitBlocks(text, this.#state);
     this.#state = split.state;
-    const linkCount = Object.keys(this.#links).length;
-    for (const source of split.finished) this.#append(source);
-    const tail = this.#renderTail(split.tail, streaming);
-    if (Object.keys(this.#links).length !== linkCount) this.#rerenderLinkUsers();
+    const defined: string[] = [];
+    for (const source of split.finished) defined.push(...this.#append(source));
+    const tail = this.#renderTail(split.tail, streaming, defined);
+    if (defined.length > 0) this.#rerenderCiting(defined);
     return html`${this.#shelves.map(renderShelf)}${tail}`;
   }
 
@@ -67,10 +88,12 @@ export class MarkdownStream {
     this.#state = undefined;
     this.#shelves = [];
     this.#links = Object.create(null);
+    this.#citing.clear();
     this.#tail = undefined;
   }
 
-  #append(source: string): void {
+  /** Adds a finished block; returns the labels it defines. */
+  #append(source: string): string[] {
     let shelf = this.#shelves.at(-1);
     let group = shelf?.groups.at(-1);
     if (!shelf || !group || group.blocks.length === GROUP_SIZE) {
@@ -81,49 +104,90 @@ export class MarkdownStream {
       group = { blocks: [], version: 0 };
       shelf.groups.push(group);
     }
-    group.blocks.push({ source, rendered: this.#lex(source, true) });
+    const { rendered, defined, cites } = this.#lex(source, true);
+    const block = { source, rendered };
+    group.blocks.push(block);
+    if (cites) this.#index({ block, group, shelf });
+    return defined;
   }
 
-  #renderTail(source: string, streaming: boolean): TemplateResult {
-    const linkCount = Object.keys(this.#links).length;
+  #renderTail(source: string, streaming: boolean, defined: string[]): TemplateResult {
     const cached = this.#tail;
     if (
-      cached?.source === source && cached.streaming === streaming && cached.linkCount === linkCount
+      cached?.source === source && cached.streaming === streaming &&
+      cached.linksVersion === this.#linksVersion
     ) {
       return cached.template;
     }
     // A finished text's last block may define links used earlier, so it then keeps its definitions.
-    const rendered = this.#lex(streaming ? closeTail(source) : source, !streaming);
-    const template = html`<div class="tail">${rendered}${
-      rendered.length === 0 ? html`<span class="empty"></span>` : ""
+    const lexed = this.#lex(streaming ? closeTail(source) : source, !streaming);
+    defined.push(...lexed.defined);
+    const template = html`<div class="tail">${lexed.rendered}${
+      lexed.rendered.length === 0 ? html`<span class="empty"></span>` : ""
     }</div>`;
-    this.#tail = { source, streaming, linkCount: Object.keys(this.#links).length, template };
+    this.#tail = { source, streaming, linksVersion: this.#linksVersion, template };
     return template;
   }
 
-  /** Lexes one block with the link definitions known so far; `keep` records its own. */
-  #lex(source: string, keep: boolean): Rendered[] {
+  /**
+   * Lexes one block against the known definitions, shared rather than copied; `keep` records its
+   * own definitions, otherwise they are forgotten after the lex (an open tail's may still change).
+   */
+  #lex(source: string, keep: boolean): Lexed {
+    const defined: string[] = [];
     const lexer = new Lexer({ gfm: true });
-    Object.assign(lexer.tokens.links, this.#links);
-    const tokens = lexer.lex(source);
-    if (keep) this.#links = { ...tokens.links, ...this.#links };
-    return renderTokens(tokens);
+    // Marked only ever adds a definition by assignment, after checking the label is not known.
+    lexer.tokens.links = new Proxy(this.#links, {
+      set: (links, label: string, value) => {
+        defined.push(label);
+        links[label] = value;
+        return true;
+      },
+    });
+    try {
+      const tokens = lexer.lex(source);
+      if (keep && defined.length > 0) this.#linksVersion++;
+      return {
+        rendered: renderTokens(tokens),
+        defined: keep ? defined : [],
+        cites: tokens.some((token) => token.type !== "def" && token.type !== "space"),
+      };
+    } finally {
+      if (!keep) { for (const label of defined) delete this.#links[label]; }
+    }
+  }
+
+  /** Notes the labels a block may cite that are not defined yet. */
+  #index(placed: Placed): void {
+    if (!placed.block.source.includes("[")) return;
+    for (const match of placed.block.source.matchAll(BRACKETED)) {
+      const label = normalizeLabel(match[1]);
+      if (label === "" || label in this.#links) continue;
+      const citing = this.#citing.get(label);
+      if (citing === undefined) this.#citing.set(label, [placed]);
+      else if (citing.at(-1) !== placed) citing.push(placed);
+    }
   }
 
   /** Per CommonMark a definition applies to references before it, so blocks citing one re-render. */
-  #rerenderLinkUsers(): void {
-    for (const shelf of this.#shelves) {
-      for (const group of shelf.groups) {
-        for (const block of group.blocks) {
-          if (!block.source.includes("[")) continue;
-          block.rendered = this.#lex(block.source, false);
-          group.version++;
-          shelf.version++;
-        }
-      }
+  #rerenderCiting(labels: string[]): void {
+    const again = new Set<Placed>();
+    for (const label of labels) {
+      for (const placed of this.#citing.get(label) ?? []) again.add(placed);
+      this.#citing.delete(label);
+    }
+    for (const { block, group, shelf } of again) {
+      block.rendered = this.#lex(block.source, false).rendered;
+      group.version++;
+      shelf.version++;
     }
     this.#tail = undefined;
   }
+}
+
+/** A link label as marked keys its definitions: trimmed, inner whitespace collapsed, case folded. */
+function normalizeLabel(label: string): string {
+  return label.trim().replace(/\s+/g, " ").toLowerCase().toUpperCase().toLowerCase();
 }
 
 /** A shelf re-renders only when a block was added to or rendered again in it. */

@@ -13,19 +13,28 @@ function isNearBottom(
 
 /**
  * Keeps the host's scroller at its bottom while the reader is there: after each update and whenever the scroller or
- * its content changes size (a resize or a reflow). Only scrolling up leaves the bottom.
+ * its content element (the one child holding everything it scrolls) changes size, by a resize or a reflow. Only
+ * scrolling up leaves the bottom.
  */
 export class StickToBottomController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #scroller: () => HTMLElement | null | undefined;
+  readonly #content: () => HTMLElement | null | undefined;
   #bound?: HTMLElement;
   #stuck = true;
   #lastScrollTop = 0;
   readonly #resizes = new ResizeObserver(() => this.#reconcile());
 
-  constructor(host: ReactiveControllerHost, scroller: () => HTMLElement | null | undefined) {
+  constructor(
+    host: ReactiveControllerHost,
+    elements: {
+      scroller: () => HTMLElement | null | undefined;
+      content: () => HTMLElement | null | undefined;
+    },
+  ) {
     this.#host = host;
-    this.#scroller = scroller;
+    this.#scroller = elements.scroller;
+    this.#content = elements.content;
     host.addController(this);
   }
 
@@ -43,12 +52,12 @@ export class StickToBottomController implements ReactiveController {
     const scroller = this.#scroller() ?? undefined;
     if (scroller !== this.#bound) {
       this.#unbind();
+      const content = this.#content();
       scroller?.addEventListener("scroll", this.#onScroll, { passive: true });
       if (scroller) this.#resizes.observe(scroller);
+      if (content) this.#resizes.observe(content);
       this.#bound = scroller;
     }
-    // Content may be replaced by an update, so its size is watched afresh each time.
-    for (const child of scroller?.children ?? []) this.#resizes.observe(child);
     this.#reconcile();
   }
 

@@ -102,6 +102,53 @@ export function historyLoaded(
   return { ...state, conversationId: history.conversationId, messages: history.messages };
 }
 
+/** How a chat run the stream could not show ended on the server, and its saved conversation. */
+export interface RunRecovery {
+  conversationId: string;
+  messages: ChatMessage[];
+  finishReason: FinishReason;
+  /** Why the run failed, when it did. */
+  error?: ViewError;
+}
+
+/**
+ * A chat run whose stream was lost ended on the server: its sections close as the run did, a
+ * reasoning section takes the saved reply's reasoning, and the saved messages replace the local ones.
+ */
+export function runRecovered(state: ViewState, recovery: RunRecovery): ViewState {
+  const ended = endRun(
+    recovery.error ? { ...state, error: recovery.error } : state,
+    recovery.finishReason,
+  );
+  const saved = recovery.messages.findLast((message) =>
+    message.role === "assistant" && message.runId === state.runId
+  );
+  const reasoning = saved?.reasoning === undefined
+    ? ended.sections.reasoning
+    // A chat run has one stage: the saved reasoning is its whole reasoning text.
+    : ended.sections.reasoning.map((section) => ({
+      ...section,
+      text: saved.reasoning!,
+      status: sectionStatusOf(recovery.finishReason),
+    }));
+  return {
+    ...ended,
+    conversationId: recovery.conversationId,
+    messages: recovery.messages,
+    sections: { ...ended.sections, reasoning },
+  };
+}
+
+/** The work was dropped before its run was known: what it showed ends as cancelled. */
+export function runCancelled(state: ViewState): ViewState {
+  return endRun(state, "cancelled");
+}
+
+/** Whether output may still arrive in this run status (the Stop, caret and aria-busy states). */
+export function isBusy(status: StreamStatus): boolean {
+  return status === "connecting" || status === "streaming" || status === "reconnecting";
+}
+
 /** The chat run's conversation is known (the server created or continued it). */
 export function conversationJoined(state: ViewState, conversationId: string): ViewState {
   return state.conversationId === conversationId ? state : { ...state, conversationId };
@@ -129,7 +176,7 @@ export function panelText(state: ViewState, panel: Panel): string {
 
 function startRun(state: ViewState, event: RunStartEvent): ViewState {
   const plan = event.metadata.stages;
-  const stages = distinctStages(plan);
+  const stages = stageNames(plan);
   const sectionsOf = (panel: Panel): Section[] =>
     plan.filter((entry) => entry.panel === panel).map((entry) => ({
       stage: entry.stage,
@@ -157,7 +204,8 @@ function startRun(state: ViewState, event: RunStartEvent): ViewState {
   };
 }
 
-function distinctStages(plan: PlanEntry[]): string[] {
+/** The run's distinct stages in plan order: what a stage's index and count refer to. */
+export function stageNames(plan: PlanEntry[]): string[] {
   return [...new Set(plan.map((entry) => entry.stage))];
 }
 
@@ -178,7 +226,7 @@ function updateSection(
 }
 
 function extraSection(state: ViewState, panel: Panel, stage: string): Section {
-  const stages = distinctStages([...state.plan, { stage, panel, title: stage }]);
+  const stages = stageNames([...state.plan, { stage, panel, title: stage }]);
   return {
     stage,
     panel,
@@ -236,16 +284,24 @@ function failRun(state: ViewState, error: ViewError): ViewState {
 }
 
 function finishRun(state: ViewState, event: StreamDoneEvent): ViewState {
-  const reason: FinishReason = event.metadata.finish_reason;
+  return endRun(state, event.metadata.finish_reason);
+}
+
+/** The run is over for `reason`: its status follows, and every open section closes alike. */
+function endRun(state: ViewState, reason: FinishReason): ViewState {
   const next: ViewState = { ...state, status: statusOf(reason), finishReason: reason };
+  return endSections(next, sectionStatusOf(reason));
+}
+
+function sectionStatusOf(reason: FinishReason): "complete" | "error" | "cancelled" {
   switch (reason) {
     case "stop":
     case "length":
-      return endSections(next, "complete");
+      return "complete";
     case "cancelled":
-      return endSections(next, "cancelled");
+      return "cancelled";
     case "error":
-      return endSections(next, "error");
+      return "error";
   }
 }
 

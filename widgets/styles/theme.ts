@@ -1,6 +1,21 @@
 /** Shared styles: the theming custom properties (light and dark), controls and helpers. */
 import { css } from "lit";
 
+/** Hides a live region from sight, not from screen readers. */
+export const visuallyHiddenStyles = css`
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+`;
+
 /** Host custom properties, light and dark defaults, buttons, alerts and the visually hidden helper. */
 export const themeStyles = css`
   :host {
@@ -71,15 +86,5 @@ export const themeStyles = css`
     font-size: 0.8125em;
     font-style: italic;
   }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
-  }
+  ${visuallyHiddenStyles}
 `;

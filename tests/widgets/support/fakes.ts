@@ -167,7 +167,8 @@ export function recordingSink() {
     status: (status) => log.push(`status:${status}`),
     failed: (error) => log.push(`failed:${error.code}:${error.retryAvailable}`),
     chatStarted: (started) => log.push(`chat:${started.runId}`),
-    history: (conversation) => log.push(`history:${conversation.messages.length}`),
+    recovered: (recovery) =>
+      log.push(`recovered:${recovery.messages.length}:${recovery.finishReason}`),
   };
   return sink;
 }
