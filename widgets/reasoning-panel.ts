@@ -127,7 +127,7 @@ export class ReasoningPanel extends StreamPanel {
             section.stageIndex + 1,
             section.stageCount,
           )}</span>
-          <span part="status">${strings.status[status]}</span>
+          <span part="status">${statusLabel(status, view.status, strings)}</span>
           ${section.text
             ? html`
               <button part="copy-button" aria-label=${strings.copyLabel(section.title)}
@@ -154,10 +154,16 @@ function markdownKey(view: ViewState, section: Section): string {
 }
 
 /** A stage still open when its run failed or was stopped ended that way too. */
+/** A section still writing when its run failed or was stopped shows how the run ended. */
 function displayedStatus(section: Section, run: StreamStatus): SectionStatus {
-  const open = section.status === "pending" || section.status === "streaming";
-  if (open && (run === "error" || run === "cancelled")) return run;
+  if (section.status === "streaming" && (run === "error" || run === "cancelled")) return run;
   return section.status;
+}
+
+/** A stage that never started is "waiting" only while its run may still reach it. */
+function statusLabel(status: SectionStatus, run: StreamStatus, strings: StreamStrings): string {
+  const over = run === "done" || run === "error" || run === "cancelled";
+  return status === "pending" && over ? strings.notStarted : strings.status[status];
 }
 
 declare global {

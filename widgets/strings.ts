@@ -5,6 +5,8 @@ import type { SectionStatus } from "./state/view-state.ts";
 export interface StreamStrings {
   /** Section statuses, shown next to each stage title. */
   status: Record<SectionStatus, string>;
+  /** A stage the run ended before reaching. */
+  notStarted: string;
   /** Stage progress, e.g. "2 of 4". */
   progress: (index: number, count: number) => string;
   copy: string;
@@ -44,6 +46,7 @@ export const defaultStrings: StreamStrings = {
     error: "Failed",
     cancelled: "Stopped",
   },
+  notStarted: "Not started",
   progress: (index, count) => `${index} of ${count}`,
   copy: "Copy",
   copyLabel: (what) => `Copy ${what}`,

@@ -127,6 +127,21 @@ describe("<reasoning-panel>", () => {
     assertEqual(mounted.actions, ["retry"]);
   });
 
+  it("shows a stage the failed run never reached as not started, not failed", async () => {
+    const failed = view({
+      status: "error",
+      sections: {
+        reasoning: [
+          section("initial", { status: "error", text: "Partial text" }),
+          section("plan", { status: "pending", text: "" }),
+        ],
+        chat: [],
+      },
+    });
+    mounted = await mount("reasoning-panel", failed);
+    assertEqual(parts("status").map(textOf), ["Failed", "Not started"]);
+  });
+
   it("keeps focus in the panel when Retry disappears with the error", async () => {
     const failed = view({
       status: "error",
