@@ -31,6 +31,9 @@ export interface ChunkResult {
 // the margin lets the segmenter see what follows the last grapheme that may be used.
 const WINDOW = MAX_CHUNK * 4;
 const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+// ASCII without CR: every code unit is a grapheme of its own (only CR LF pairs up), so the
+// segmenter, the chunker's main cost on typical English text, can be skipped.
+const SINGLE_UNIT_GRAPHEMES = /^[\x00-\x0C\x0E-\x7F]*$/;
 const WHITESPACE = /^\s/;
 
 /** Splits pending text into the chunks that can be sent in this mode. */
@@ -70,7 +73,11 @@ function nextChunkSize(text: string, mode: ChunkMode): number {
 function settledGraphemeEnds(text: string, mode: ChunkMode): number[] {
   const window = text.slice(0, WINDOW);
   const ends: number[] = [];
-  for (const { index, segment } of segmenter.segment(window)) ends.push(index + segment.length);
+  if (SINGLE_UNIT_GRAPHEMES.test(window)) {
+    for (let end = 1; end <= window.length; end++) ends.push(end);
+  } else {
+    for (const { index, segment } of segmenter.segment(window)) ends.push(index + segment.length);
+  }
   const last = ends[ends.length - 1];
   if (last === undefined) return ends;
   const wholeText = window.length === text.length;
