@@ -50,7 +50,7 @@ async function checkAndLint() {
 }
 
 async function denoTests() {
-  const { code, output } = await run(deno, ["test", "-A", "tests/"]);
+  const { code, output } = await run(deno, ["test", "-A"]);
   const summary = [...output.matchAll(/^(?:ok|FAILED) \| (\d+) passed.*?\| (\d+) failed/gm)].at(-1);
   record("deno test", { passed: Number(summary?.[1] ?? 0), failed: Number(summary?.[2] ?? 0) }, code);
 }
