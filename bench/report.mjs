@@ -1,6 +1,7 @@
 // Prints the figures of bench/results/*.json as markdown tables, for RESULTS.md.
 //
-//   node bench/report.mjs [--quick]
+//   node bench/report.mjs [--quick] [--compare <tag>]
+// `--compare tag` adds before/after tables: the untagged results beside `<part>-<tag>.json`.
 import { existsSync, readFileSync } from "node:fs";
 import { root } from "./lib/proc.mjs";
 import { round } from "./lib/stats.mjs";
@@ -115,6 +116,7 @@ if (resume) {
   out.push(
     `\n### Resume: ${resume.cuts} cuts, ${resume.events} events, retry ${resume.retryMs} ms (${resume.at})\n`,
   );
+  for (const g of resume.goals) glance.push(["resume", g.goal, fmt(g.value), g.met]);
   const pick = (s) => `${fmt(s.p50)} / ${fmt(s.max)}`;
   out.push(table(["measure", "p50 / max"], [
     ["cut → first resumed event ms", pick(resume.cutToFirstEventMs)],
@@ -197,7 +199,6 @@ if (render) {
 }
 
 const bundle = load("bundle");
-quick ? JSON.parse(readFileSync(`${root}bench/results/bundle.json`, "utf8")) : undefined;
 if (bundle) {
   out.push(`\n### Bundle (${bundle.at})\n`);
   out.push(table(["measure", "KB", "goal", "met"], [
@@ -209,7 +210,6 @@ if (bundle) {
     ],
     ["min", (bundle.minBytes / 1024).toFixed(1), "", ""],
   ]));
-  for (const g of resume.goals) glance.push(["resume", g.goal, fmt(g.value), g.met]);
   out.push("");
   out.push(
     table(
@@ -233,6 +233,63 @@ if (bundle) {
     `${(bundle.gzipBytes / 1024).toFixed(1)} KB`,
     bundle.met,
   ]);
+}
+
+const compareTag = process.argv.includes("--compare")
+  ? process.argv[process.argv.indexOf("--compare") + 1]
+  : undefined;
+if (compareTag) compare(compareTag);
+
+/** Before/after tables: the untagged results beside the ones written with BENCH_TAG=tag. */
+function compare(tag) {
+  const read = (part, suffix) => {
+    const file = `${root}bench/results/${part}${suffix}.json`;
+    return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
+  };
+  const serverBefore = read("server-load", "");
+  const serverAfter = read("server-load", `-${tag}`);
+  for (const after of serverAfter?.scenarios ?? []) {
+    const before = serverBefore?.scenarios.find((s) => s.name === after.name);
+    if (!before?.real || !after.real) continue;
+    out.push(
+      `\n**${after.title}: current server vs \`${tag}\`** (floor of each run in brackets)\n`,
+    );
+    const rows = [
+      ["server CPU µs / event", (r) => r.cpuPerEventUs],
+      ["chunk latency p99 ms", (r) => r.latencyMs.p99],
+      ["stretch max", (r) => r.stretch.max],
+      ["heap KB / stream kept after", (r) => r.heapRetainedPerStreamKB],
+    ];
+    out.push(table(
+      ["measure", "current", tag, `${tag} ÷ current`],
+      rows.map(([label, get]) => [
+        label,
+        `${fmt(get(before.real))} (${fmt(get(before.floor))})`,
+        `${fmt(get(after.real))} (${fmt(get(after.floor))})`,
+        ratio(get(after.real), get(before.real)),
+      ]),
+    ));
+  }
+  const renderBefore = read("render", "");
+  const renderAfter = read("render", `-${tag}`);
+  for (const after of renderAfter?.scenarios ?? []) {
+    const before = renderBefore?.scenarios.find((s) => s.name === after.name);
+    if (!before) continue;
+    out.push(`\n**Render ${after.title}: current bundle vs \`${tag}\`**\n`);
+    const rows = [
+      ["stamp → DOM p99 ms", (r) => r.stampToDomMs.p99],
+      ["update ms p50", (r) => r.updateMs.p50],
+      ["update ms p99", (r) => r.updateMs.p99],
+      ["frames over 25 ms", (r) => r.framesOver25ms],
+      ["long tasks", (r) => r.longTasks],
+    ];
+    out.push(
+      table(
+        ["measure", "current", tag],
+        rows.map(([label, get]) => [label, fmt(get(before)), fmt(get(after))]),
+      ),
+    );
+  }
 }
 
 console.log("### Goals at a glance\n");
