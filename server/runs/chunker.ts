@@ -33,6 +33,7 @@ const WINDOW = MAX_CHUNK * 4;
 const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
 // ASCII without CR: every code unit is a grapheme of its own (only CR LF pairs up), so the
 // segmenter, the chunker's main cost on typical English text, can be skipped.
+// deno-lint-ignore no-control-regex -- control characters are part of the set on purpose
 const SINGLE_UNIT_GRAPHEMES = /^[\x00-\x0C\x0E-\x7F]*$/;
 const WHITESPACE = /^\s/;
 
