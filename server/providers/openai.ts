@@ -24,6 +24,7 @@ import {
 } from "./provider.ts";
 import { backoffMs, retryAfterMs } from "./retry-after.ts";
 import { type Sleep, sleep as realSleep } from "./sleep.ts";
+import { idleTimer, systemClock } from "../runs/timers.ts";
 
 /** Retries before the first token, on 429, 5xx and connection errors. */
 const MAX_RETRIES = 2;
@@ -142,28 +143,22 @@ function classify(error: unknown): Failure {
  */
 function idleWatchdog(parent: AbortSignal, idleMs: number) {
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let timedOut = false;
   const follow = () => controller.abort(parent.reason);
   parent.addEventListener("abort", follow, { once: true });
-  const disarm = () => clearTimeout(timer);
-  const arm = () => {
-    disarm();
-    timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, idleMs);
-  };
-  arm();
+  const idle = idleTimer(systemClock, idleMs, () => {
+    timedOut = true;
+    controller.abort();
+  });
   return {
     signal: controller.signal,
     get timedOut() {
       return timedOut;
     },
-    arm,
-    disarm,
+    arm: idle.touch,
+    disarm: idle.pause,
     dispose() {
-      disarm();
+      idle.stop();
       parent.removeEventListener("abort", follow);
       controller.abort();
     },

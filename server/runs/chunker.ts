@@ -50,7 +50,9 @@ export function takeChunks(pending: string, mode: ChunkMode): ChunkResult {
 
 /** Length of the next chunk, or 0 when nothing should be sent yet. */
 function nextChunkSize(text: string, mode: ChunkMode): number {
-  const ends = settledGraphemeEnds(text, mode);
+  const window = text.slice(0, WINDOW);
+  if (SINGLE_UNIT_GRAPHEMES.test(window)) return nextSingleUnitChunkSize(text, window, mode);
+  const ends = settledGraphemeEnds(text, window, mode);
   if (ends.length === 0) return 0;
   const fitting = ends.filter((end) => end <= MAX_CHUNK);
   // A single grapheme longer than a chunk: sent whole rather than broken.
@@ -66,24 +68,38 @@ function nextChunkSize(text: string, mode: ChunkMode): number {
 }
 
 /**
- * End offsets of the graphemes at the start of `text` that later text cannot change: a grapheme
- * is settled once something follows it inside the window. The last grapheme of the text is
- * settled at the end of a stage, and on an idle flush unless it could still be growing (a lone
- * high surrogate or a trailing zero-width joiner).
+ * `nextChunkSize` where every code unit is a grapheme, so the settled ends are 1, 2 … settled:
+ * the same rules without building the list, as this runs for nearly every chunk.
  */
-function settledGraphemeEnds(text: string, mode: ChunkMode): number[] {
-  const window = text.slice(0, WINDOW);
-  const ends: number[] = [];
-  if (SINGLE_UNIT_GRAPHEMES.test(window)) {
-    for (let end = 1; end <= window.length; end++) ends.push(end);
-  } else {
-    for (const { index, segment } of segmenter.segment(window)) ends.push(index + segment.length);
+function nextSingleUnitChunkSize(text: string, window: string, mode: ChunkMode): number {
+  const settled = lastGraphemeSettled(text, window, mode) ? window.length : window.length - 1;
+  if (settled <= 0) return 0;
+  const fitting = Math.min(settled, MAX_CHUNK);
+  for (let end = fitting; end >= MIN_CHUNK; end--) {
+    if (WHITESPACE.test(text[end - 1])) return end;
   }
-  const last = ends[ends.length - 1];
-  if (last === undefined) return ends;
-  const wholeText = window.length === text.length;
-  const lastSettled = wholeText &&
-    (mode === "end" || (mode === "idle" && !/[\uD800-\uDBFF\u200D]$/.test(text)));
-  if (!lastSettled) ends.pop();
+  if (settled <= MAX_CHUNK) return mode === "more" ? 0 : settled;
+  return fitting;
+}
+
+/**
+ * End offsets of the graphemes at the start of `text` (its first WINDOW code units are `window`)
+ * that later text cannot change: a grapheme is settled once something follows it inside the
+ * window, the last one only as `lastGraphemeSettled` says.
+ */
+function settledGraphemeEnds(text: string, window: string, mode: ChunkMode): number[] {
+  const ends: number[] = [];
+  for (const { index, segment } of segmenter.segment(window)) ends.push(index + segment.length);
+  if (ends.length > 0 && !lastGraphemeSettled(text, window, mode)) ends.pop();
   return ends;
+}
+
+/**
+ * Whether the last grapheme of the window is settled: only when the window is the whole text, at
+ * the end of a stage, or on an idle flush unless it could still be growing (a lone high
+ * surrogate or a trailing zero-width joiner).
+ */
+function lastGraphemeSettled(text: string, window: string, mode: ChunkMode): boolean {
+  return window.length === text.length &&
+    (mode === "end" || (mode === "idle" && !/[\uD800-\uDBFF\u200D]$/.test(text)));
 }

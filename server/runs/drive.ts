@@ -6,7 +6,7 @@ import {
   type ProviderFinish,
 } from "../providers/provider.ts";
 import type { Logger } from "../log.ts";
-import type { Clock, TimerHandle } from "./timers.ts";
+import { type Clock, idleTimer } from "./timers.ts";
 import type { Run } from "./run.ts";
 import type { Panel } from "../../protocol/events.ts";
 
@@ -45,24 +45,20 @@ export async function pump(
   const abortLocal = () => local.abort();
   run.controller.signal.addEventListener("abort", abortLocal, { once: true });
   const silence = Promise.withResolvers<never>();
-  let timer: TimerHandle | undefined;
-  const rearm = () => {
-    clock.clearTimeout(timer);
-    timer = clock.setTimeout(
-      () => silence.reject(new ProviderError("upstream_timeout")),
-      idleTimeoutMs,
-    );
-  };
   const stream = upstream.provider.stream({ ...request, signal: local.signal });
   let answer = "";
   let answering = false;
+  const idle = idleTimer(
+    clock,
+    idleTimeoutMs,
+    () => silence.reject(new ProviderError("upstream_timeout")),
+  );
   try {
-    rearm();
     while (run.running) {
       const step = await Promise.race([stream.next(), silence.promise]);
       if (!run.running) break;
       if (step.done) return { answer, finish: step.value };
-      rearm();
+      idle.touch();
       const { channel, text } = step.value;
       if (channel === "answer") {
         if (!answering) options.onAnswerStart?.();
@@ -75,7 +71,7 @@ export async function pump(
     // The run ended under us (cancel, orphan, shutdown): the signal already stops the provider.
     return undefined;
   } finally {
-    clock.clearTimeout(timer);
+    idle.stop();
     run.controller.signal.removeEventListener("abort", abortLocal);
     // Stops the upstream call on every way out: timeout, failure, cancel; and closes the
     // generator, which a timeout or cancel leaves suspended, so its cleanup runs.

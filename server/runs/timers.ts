@@ -17,3 +17,43 @@ export const systemClock: Clock = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (handle) => clearTimeout(handle),
 };
+
+/** A timer that fires once its owner has been quiet for `ms`. */
+export interface IdleTimer {
+  /** Marks activity now, and resumes counting after a pause. */
+  touch(): void;
+  /** Stops counting until the next touch (the owner is busy elsewhere, not silent). */
+  pause(): void;
+  stop(): void;
+}
+
+/**
+ * Starts an idle timer. A touch only records the time: the timer, when it fires early, sleeps
+ * again for the remainder, so a stream of deltas costs no timer work per delta.
+ */
+export function idleTimer(clock: Clock, ms: number, onIdle: () => void): IdleTimer {
+  let last = clock.now();
+  let paused = false;
+  let handle: TimerHandle | undefined;
+  const check = () => {
+    const quiet = paused ? 0 : clock.now() - last;
+    if (quiet >= ms) {
+      handle = undefined;
+      onIdle();
+    } else handle = clock.setTimeout(check, ms - quiet);
+  };
+  handle = clock.setTimeout(check, ms);
+  return {
+    touch: () => {
+      last = clock.now();
+      paused = false;
+    },
+    pause: () => {
+      paused = true;
+    },
+    stop: () => {
+      clock.clearTimeout(handle);
+      handle = undefined;
+    },
+  };
+}
