@@ -8,13 +8,14 @@ import { pneumoniaOlderAdult } from "./catalog/pneumonia-older-adult.ts";
 
 export type * from "./clinical-case.ts";
 
+// Frozen once, so every request can share them instead of copying a case per run.
 const CASES: readonly ClinicalCase[] = [
   chestPainAcs,
   pneumoniaOlderAdult,
   dkaNewOnset,
   pediatricAsthma,
   akiNsaids,
-];
+].map(deepFreeze);
 
 /** Every case, in display order, as list entries. */
 export function listCases(): CaseSummary[] {
@@ -27,8 +28,15 @@ export function listCases(): CaseSummary[] {
   }));
 }
 
-/** One whole case, or `undefined` for an unknown id. */
+/** One whole case (frozen), or `undefined` for an unknown id. */
 export function getCase(id: string): ClinicalCase | undefined {
-  const found = CASES.find((entry) => entry.id === id);
-  return found && structuredClone(found);
+  return CASES.find((entry) => entry.id === id);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

@@ -36,8 +36,13 @@ Deno.test("getCase answers undefined for an unknown id", () => {
   assert.equal(getCase("__proto__"), undefined);
 });
 
-Deno.test("getCase returns a copy that callers cannot use to change the catalog", () => {
-  getCase("aki-nsaids")!.labs.length = 0;
+Deno.test("callers cannot change the catalog through getCase or listCases", () => {
+  assert.throws(() => {
+    getCase("aki-nsaids")!.labs.length = 0;
+  }, TypeError);
+  assert.throws(() => {
+    (getCase("aki-nsaids")!.labs[0] as { value: unknown }).value = "changed";
+  }, TypeError);
   listCases()[0].patient.name = "Changed";
   assert.ok(getCase("aki-nsaids")!.labs.length > 0);
   assert.notEqual(listCases()[0].patient.name, "Changed");
