@@ -1,8 +1,11 @@
 /** Request bodies of the HTTP API (DESIGN.md §4). Unknown fields are rejected. */
 import * as z from "zod/mini";
 
-/** Upper bound the schema itself enforces; the configured `MAX_MESSAGE_CHARS` is checked on top. */
-const HARD_MESSAGE_LIMIT = 100_000;
+/**
+ * Upper bound the schema itself enforces, well above any `MAX_MESSAGE_CHARS` (at most 100,000):
+ * a message over the configured limit is answered by that check, with 413.
+ */
+const HARD_MESSAGE_LIMIT = 1_000_000;
 const id = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/));
 
 /** `POST /api/chat/messages`, `/api/chat/stream`, `/api/chat`. */

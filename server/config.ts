@@ -56,9 +56,19 @@ const text = z.string().check(z.minLength(1));
 const url = z.string().check(z.url({ protocol: /^https?$/ }));
 const redisUrl = z.string().check(z.url({ protocol: /^rediss?$/ }));
 const origins = z.pipe(
-  z.string(),
-  z.transform((v) => v.split(",").map((o) => o.trim()).filter((o) => o !== "")),
+  z.pipe(
+    z.string(),
+    z.transform((v) => v.split(",").map((o) => o.trim()).filter((o) => o !== "")),
+  ),
+  // Browsers send an origin exactly as scheme://host[:port]: anything else (a trailing slash, a
+  // path, `*`) would never match and fail silently.
+  z.array(z.string().check(z.refine(isOrigin))),
 );
+
+function isOrigin(value: string): boolean {
+  return URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) &&
+    new URL(value).origin === value;
+}
 
 /** Each variable, its schema and default (raw strings, as the environment would hold them). */
 const VARIABLES = {

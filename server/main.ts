@@ -79,11 +79,29 @@ const app = createApp({
 });
 log("storage", { storage: redis ? "redis" : "sqlite", instanceId: redis?.runs.instanceId });
 
-const server = Deno.serve({
-  port: config.port,
-  hostname: config.host,
-  onListen: ({ hostname, port }) => console.log(`LISTENING http://${hostname}:${port}`),
-}, (request, info) => app.fetch(request, info));
+const server = listen();
+
+/** Serves the app; an address that cannot be listened on ends the process in one line. */
+function listen(): Deno.HttpServer {
+  try {
+    return Deno.serve({
+      port: config.port,
+      hostname: config.host,
+      onListen: ({ hostname, port }) =>
+        console.log(
+          `LISTENING http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`,
+        ),
+    }, (request, info) => app.fetch(request, info));
+  } catch (error) {
+    const inUse = error instanceof Deno.errors.AddrInUse;
+    console.error(
+      inUse
+        ? `Invalid PORT: "${config.port}" (address in use on ${config.host})`
+        : `Invalid HOST: "${config.host}" (cannot listen on it)`,
+    );
+    Deno.exit(1);
+  }
+}
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {

@@ -31,6 +31,10 @@ export function createRateLimiter(perMinute: number, now: () => number) {
       seen.set(client, recent);
       return { allowed: true };
     },
+    /** Gives back the latest allowed attempt of `client`: what it was for did not start. */
+    refund(client: string): void {
+      seen.get(client)?.pop();
+    },
   };
 }
 

@@ -22,11 +22,15 @@ export function runRoutes(app: Hono, ctx: AppContext): void {
     requireStreaming(ctx);
     const runId = c.req.param("runId");
     const cursor = requestCursor(c);
+    const named = valid(runId) ? runId : UNKNOWN_RUN_ID;
     if (cursor !== undefined) {
-      return await resumeResponse(ctx, cursor, { belongs: (run) => run.info.id === runId });
+      return await resumeResponse(ctx, cursor, {
+        belongs: (run) => run.info.id === runId,
+        runId: named,
+      });
     }
     const run = await find(runId);
-    if (!run) return lostResponse(ctx, valid(runId) ? runId : UNKNOWN_RUN_ID);
+    if (!run) return lostResponse(ctx, named);
     return attachResponse(ctx, run);
   });
 

@@ -132,7 +132,8 @@ async function startRun(
   c: Context,
   { spec, drive, prepare }: RunStart,
 ): Promise<Run> {
-  const decision = ctx.limiter.attempt(clientKey(c));
+  const client = clientKey(c);
+  const decision = ctx.limiter.attempt(client);
   if (!decision.allowed) {
     ctx.log("rate_limited", { retryAfter: decision.retryAfterSeconds });
     throw new HttpError(429, "rate_limited", "Too many runs started; please wait", {
@@ -151,6 +152,8 @@ async function startRun(
     }
     return run;
   } catch (error) {
+    // Only runs that start count against the limit: not an overloaded server or a failed save.
+    ctx.limiter.refund(client);
     if (!(error instanceof OverloadedError)) throw error;
     ctx.log("overloaded", { running: ctx.registry.running });
     throw new HttpError(503, "overloaded", "The server is busy; please try again shortly");

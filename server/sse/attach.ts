@@ -39,18 +39,19 @@ export function attachResponse(ctx: AppContext, run: Run, { afterSeq = 0 } = {})
 
 /**
  * Resumes from a cursor. The run must exist, pass `belongs` (a cursor of another case, kind or
- * run is foreign) and have reached the cursor's seq; otherwise `stream_lost`. Never starts work.
+ * run is foreign) and have reached the cursor's seq; otherwise `stream_lost`, for `runId` when the
+ * endpoint names the run, else for the cursor's run. Never starts work.
  */
 export async function resumeResponse(
   ctx: AppContext,
   cursor: string,
-  { belongs }: { belongs: (run: Run) => boolean },
+  { belongs, runId }: { belongs: (run: Run) => boolean; runId?: string },
 ): Promise<Response> {
   const parsed = parseCursor(cursor);
   const run = parsed && await ctx.registry.find(parsed.runId);
   if (!parsed || !run || !belongs(run) || parsed.seq > run.lastSeq) {
     ctx.log("stream_lost", { runId: parsed?.runId, known: run !== undefined });
-    return lostResponse(ctx, parsed?.runId ?? UNKNOWN_RUN_ID);
+    return lostResponse(ctx, runId ?? parsed?.runId ?? UNKNOWN_RUN_ID);
   }
   return attachResponse(ctx, run, { afterSeq: parsed.seq });
 }

@@ -50,6 +50,29 @@ Deno.test("config parses lists, flags and numbers", () => {
   assert.equal(config.rateLimitPerMin, 5);
 });
 
+Deno.test("config rejects CORS_ORIGINS entries that are not origins", () => {
+  for (
+    const bad of [
+      "https://a.example/",
+      "https://a.example/app",
+      "*",
+      "a.example",
+      "ftp://a.example",
+    ]
+  ) {
+    assert.throws(
+      () => loadConfig({ CORS_ORIGINS: `https://ok.example,${bad}` }),
+      (error: Error) =>
+        error instanceof ConfigError && error.message.startsWith("Invalid CORS_ORIGINS"),
+      bad,
+    );
+  }
+  assert.deepEqual(
+    loadConfig({ CORS_ORIGINS: "http://127.0.0.1:8080" }).corsOrigins,
+    ["http://127.0.0.1:8080"],
+  );
+});
+
 Deno.test("config turns demo controls off by default for the openai provider", () => {
   const config = loadConfig({
     LLM_PROVIDER: "openai",

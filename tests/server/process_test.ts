@@ -71,6 +71,24 @@ Deno.test("main prints one line for a DATA_DIR that cannot hold the database and
   }
 });
 
+Deno.test("main prints one line for a port in use and exits 1", async () => {
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (taken.addr as Deno.NetAddr).port;
+    const server = await spawnServer({ PORT: String(port) });
+    const { status, stderr, stdout } = await server.output();
+    assert.equal(status.code, 1);
+    assert.equal(stdout, "");
+    assert.equal(
+      stderr.trim().split("\n").at(-1),
+      `Invalid PORT: "${port}" (address in use on 127.0.0.1)`,
+    );
+    assert.doesNotMatch(stderr, /\bat \S+:\d+:\d+/, "no stack trace");
+  } finally {
+    taken.close();
+  }
+});
+
 Deno.test("main ends live streams cleanly on SIGTERM and exits 0", async () => {
   const server = await spawnServer({ SCRIPTED_CHARS_PER_SEC: "400", SCRIPTED_FIRST_TOKEN_MS: "0" });
   assert.ok(server.origin);

@@ -131,8 +131,8 @@ Deno.test("two and ten viewers of one run receive identical sequences", async ()
   }
 });
 
-/** Asserts a response is exactly the in-band stream_lost answer. */
-async function assertStreamLost(response: Response) {
+/** Asserts a response is exactly the in-band stream_lost answer (for `runId`, when given). */
+async function assertStreamLost(response: Response, runId?: string) {
   assert.equal(response.status, 200);
   assert.equal(response.headers.get("content-type"), "text/event-stream; charset=utf-8");
   const text = await response.text();
@@ -151,6 +151,7 @@ async function assertStreamLost(response: Response) {
     0,
     "error",
   ]);
+  if (runId !== undefined) assert.deepEqual(events.map((e) => e.runId), [runId, runId]);
 }
 
 Deno.test("unknown, malformed and foreign cursors answer stream_lost and start no model call", async () => {
@@ -178,6 +179,13 @@ Deno.test("unknown, malformed and foreign cursors answer stream_lost and start n
       await assertStreamLost(await h.app.request(url, withCursor(cursor)));
     }
     await assertStreamLost(await h.app.request(`/api/runs/${unknown}/stream`));
+    // A cursor that does not parse, or names another run: the answer is about the run asked for.
+    for (const cursor of ["garbage", `${stageRun}.1`]) {
+      await assertStreamLost(
+        await h.app.request(`/api/runs/${unknown}/stream`, withCursor(cursor)),
+        unknown,
+      );
+    }
     await assertStreamLost(await h.app.request(`/api/runs/bad!id/stream`));
     await assertStreamLost(
       await h.app.request("/api/chat/stream", {
