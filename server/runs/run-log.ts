@@ -1,19 +1,32 @@
 /**
  * A run's append-only event log: each event once, with its SSE frame encoded once for every
  * viewer, and what the events add up to (panel texts, chunk count, last seq, the error).
+ *
+ * Frames are written back to back into a few growing pages rather than one buffer each: a buffer
+ * per frame costs about as much again as the frame itself, and churns the collector at every
+ * event. A viewer gets views of the pages (a batch is one view, two across a page boundary); the
+ * written bytes never change, so a view stays valid while it is being sent.
  */
 import type { ErrorCode, Panel, SequencedEvent } from "../../protocol/events.ts";
 import { encodeEvent } from "../../protocol/sse-encode.ts";
 
 const encoder = new TextEncoder();
+/** The first page of a run; each new page doubles, up to MAX_PAGE_BYTES. */
+const FIRST_PAGE_BYTES = 2 * 1024;
+const MAX_PAGE_BYTES = 64 * 1024;
 
 /** The events of one run in order, with their frames. */
 export class RunLog {
   readonly events: SequencedEvent[] = [];
-  /** The SSE frame of each event. */
-  readonly frames: Uint8Array[] = [];
   /** Each panel's text: the concatenation of its chunks. */
   readonly panels: Record<Panel, string> = { reasoning: "", chat: "" };
+  #pages: Uint8Array[] = [];
+  /** Log bytes before each page. */
+  #pageStarts: number[] = [];
+  /** Bytes written into the last page. */
+  #used = 0;
+  /** The page of each event's frame. */
+  #pageOf: number[] = [];
   /** Bytes of all frames up to and including each event. */
   readonly #offsets: number[] = [];
   #chunkCount = 0;
@@ -42,10 +55,8 @@ export class RunLog {
 
   /** Appends an event and its frame. */
   append(event: SequencedEvent): void {
-    const frame = encoder.encode(encodeEvent(event));
+    this.#write(encodeEvent(event));
     this.events.push(event);
-    this.frames.push(frame);
-    this.#offsets.push(this.#bytesBefore(this.#offsets.length) + frame.byteLength);
     if (event.seq > 0) this.#lastSeq = event.seq;
     if (event.type === "content_chunk") {
       this.panels[event.panel] += event.content;
@@ -56,19 +67,82 @@ export class RunLog {
     }
   }
 
-  /** Frames from `index` on, at most `maxBytes` of them (at least one when any). */
-  framesFrom(index: number, maxBytes: number): { frames: Uint8Array[]; events: SequencedEvent[] } {
+  /** The end of a batch from `index`: as many events as fit `maxBytes` of frames, at least one. */
+  batchEnd(index: number, maxBytes: number): number {
     let end = index;
     const base = this.#bytesBefore(index);
     while (end < this.events.length && (end === index || this.#offsets[end] - base <= maxBytes)) {
       end++;
     }
-    return { frames: this.frames.slice(index, end), events: this.events.slice(index, end) };
+    return end;
+  }
+
+  /** The frames of events `from` to `to` (exclusive), as views of the pages they lie in. */
+  frameBytes(from: number, to: number): Uint8Array[] {
+    const views: Uint8Array[] = [];
+    let first = from;
+    while (first < to) {
+      const page = this.#pageOf[first];
+      let last = first;
+      while (last + 1 < to && this.#pageOf[last + 1] === page) last++;
+      const start = this.#bytesBefore(first) - this.#pageStarts[page];
+      const end = this.#offsets[last] - this.#pageStarts[page];
+      views.push(this.#pages[page].subarray(start, end));
+      first = last + 1;
+    }
+    return views;
+  }
+
+  /** Each event's frame (views of the pages). */
+  get frames(): Uint8Array[] {
+    return this.events.map((_, index) => this.frameBytes(index, index + 1)[0]);
   }
 
   /** Bytes of the frames from `index` to the end of the log. */
   bytesFrom(index: number): number {
     return this.#bytesBefore(this.#offsets.length) - this.#bytesBefore(index);
+  }
+
+  /**
+   * Moves every frame into one page of the exact size: for a log that is complete and will be
+   * kept (a finished run, until its TTL), so it holds no spare room.
+   */
+  compact(): void {
+    const total = this.#bytesBefore(this.#offsets.length);
+    if (this.#pages.length <= 1 && this.#pages[0]?.byteLength === total) return;
+    const page = new Uint8Array(total);
+    let offset = 0;
+    for (const [index, view] of this.#pages.entries()) {
+      const bytes = index === this.#pages.length - 1 ? this.#used : this.#pageLength(index);
+      page.set(view.subarray(0, bytes), offset);
+      offset += bytes;
+    }
+    this.#pages = [page];
+    this.#pageStarts = [0];
+    this.#pageOf.fill(0);
+    this.#used = total;
+  }
+
+  #write(frame: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const room = frame.length * 3;
+    let page = this.#pages[this.#pages.length - 1];
+    if (page === undefined || page.byteLength - this.#used < room) {
+      this.#pageStarts.push(this.#bytesBefore(this.#offsets.length));
+      const size = Math.min(MAX_PAGE_BYTES, FIRST_PAGE_BYTES << this.#pages.length);
+      page = new Uint8Array(Math.max(size, room));
+      this.#pages.push(page);
+      this.#used = 0;
+    }
+    const { written } = encoder.encodeInto(frame, page.subarray(this.#used));
+    this.#used += written;
+    this.#pageOf.push(this.#pages.length - 1);
+    this.#offsets.push(this.#bytesBefore(this.#offsets.length) + written);
+  }
+
+  /** Bytes written into a page that is not the last. */
+  #pageLength(index: number): number {
+    return this.#pageStarts[index + 1] - this.#pageStarts[index];
   }
 
   #bytesBefore(index: number): number {

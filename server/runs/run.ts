@@ -128,7 +128,7 @@ export class Run {
     const last = events[events.length - 1];
     // A log without its stream_done was cut short: it ended in error.
     run.#status = last?.type === "stream_done" ? statusOf(last.metadata.finish_reason) : "error";
-    run.#done.resolve();
+    run.#end();
     return run;
   }
 
@@ -148,7 +148,7 @@ export class Run {
     return this.#log.events;
   }
 
-  /** The SSE frame of each event, encoded once for every viewer. */
+  /** The SSE frame of each event (for inspection: viewers read `frameBytes`). */
   get frames(): readonly Uint8Array[] {
     return this.#log.frames;
   }
@@ -198,9 +198,14 @@ export class Run {
     return this.#changed.promise;
   }
 
-  /** Frames from `index` on, at most `maxBytes` of them (at least one when any). */
-  framesFrom(index: number, maxBytes: number): { frames: Uint8Array[]; events: SequencedEvent[] } {
-    return this.#log.framesFrom(index, maxBytes);
+  /** The end of a batch from event `index`: what fits `maxBytes` of frames, at least one event. */
+  batchEnd(index: number, maxBytes: number): number {
+    return this.#log.batchEnd(index, maxBytes);
+  }
+
+  /** The frames of events `from` to `to` (exclusive), as one or two byte views. */
+  frameBytes(from: number, to: number): Uint8Array[] {
+    return this.#log.frameBytes(from, to);
   }
 
   /** Registers a viewer (for orphan tracking and the backlog bound). */
@@ -333,7 +338,7 @@ export class Run {
     this.#wake();
     if (event.type !== "stream_done") return;
     this.#status = statusOf(event.metadata.finish_reason);
-    this.#done.resolve();
+    this.#end();
     this.#options.hooks?.onFinish?.(this);
   }
 
@@ -353,7 +358,7 @@ export class Run {
     for (const event of lost) this.#log.append(event);
     this.#status = "error";
     this.#wake();
-    this.#done.resolve();
+    this.#end();
     this.#options.hooks?.onFinish?.(this);
   }
 
@@ -371,8 +376,14 @@ export class Run {
       },
     });
     this.#status = statusOf(reason);
-    this.#done.resolve();
+    this.#end();
     this.#options.hooks?.onFinish?.(this);
+  }
+
+  /** The log is complete: it is kept (until the TTL) without spare room, and waiters resume. */
+  #end(): void {
+    this.#log.compact();
+    this.#done.resolve();
   }
 
   /** Sends all held text of every open stage and closes them without `stage_complete`. */

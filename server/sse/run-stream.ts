@@ -75,25 +75,23 @@ export function runStream(
     async pull(controller) {
       while (!ended) {
         if (position < run.events.length) {
-          const { frames, events } = run.framesFrom(position, BATCH_BYTES);
-          let cut = false;
+          const end = run.batchEnd(position, BATCH_BYTES);
           let count = 0;
-          for (const event of events) {
-            count++;
+          let cut = false;
+          while (position + count < end && !cut) {
+            const event = run.events[position + count++];
             if (event.type !== "content_chunk") continue;
             contentChars += event.content.length;
-            if (options.cutAfterChars !== undefined && contentChars >= options.cutAfterChars) {
-              cut = true;
-              break;
-            }
+            cut = options.cutAfterChars !== undefined && contentChars >= options.cutAfterChars;
           }
+          const last = run.events[position + count - 1];
+          for (const bytes of run.frameBytes(position, position + count)) controller.enqueue(bytes);
           position += count;
-          controller.enqueue(concat(frames.slice(0, count)));
           if (cut) {
             stop();
             log("viewer_cut", { runId: run.info.id, position });
             controller.error(abruptEnd("demo connection cut"));
-          } else if (events[count - 1].type === "stream_done") {
+          } else if (last.type === "stream_done") {
             stop();
             controller.close();
           }
@@ -119,15 +117,4 @@ export function runStream(
  */
 function abruptEnd(why: string): string {
   return `SSE response closed abruptly: ${why}`;
-}
-
-function concat(frames: Uint8Array[]): Uint8Array {
-  if (frames.length === 1) return frames[0];
-  const out = new Uint8Array(frames.reduce((sum, f) => sum + f.byteLength, 0));
-  let offset = 0;
-  for (const frame of frames) {
-    out.set(frame, offset);
-    offset += frame.byteLength;
-  }
-  return out;
 }

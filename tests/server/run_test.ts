@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Run } from "../../server/runs/run.ts";
+import { encodeEvent } from "../../protocol/sse-encode.ts";
 import { sha256Hex } from "../../server/runs/digest.ts";
 import { manualClock } from "./harness.ts";
 
@@ -123,11 +124,48 @@ Deno.test("run rebuilt from its log replays the same events and status", () => {
 Deno.test("run hands out frames in batches bounded by bytes, at least one at a time", () => {
   const { run } = newRun();
   run.write("chat", "One two three four five six seven eight nine ten. ");
-  const all = run.framesFrom(0, 1 << 20);
-  assert.equal(all.frames.length, run.events.length);
-  const one = run.framesFrom(2, 1);
-  assert.deepEqual(one.events, [run.events[2]]);
+  assert.equal(run.batchEnd(0, 1 << 20), run.events.length);
+  assert.equal(run.batchEnd(2, 1), 3);
+  const frame = run.frames[2];
+  assert.equal(run.batchEnd(2, frame.byteLength + run.frames[3].byteLength), 4);
+  assert.deepEqual(concat(run.frameBytes(2, 3)), frame);
 });
+
+Deno.test("run log bytes are every frame back to back, across pages and after compaction", () => {
+  const { run } = newRun();
+  // Enough text for several pages (the first is 2 KB), with multi-byte characters.
+  for (let i = 0; i < 400; i++) run.write("chat", `Dose ${i} µg — ok. `);
+  const decode = (bytes: Uint8Array[]) => new TextDecoder().decode(concat(bytes));
+  const expected = run.events.map((event) => encodeEvent(event)).join("");
+  assert.equal(decode(run.frameBytes(0, run.events.length)), expected);
+  assert.ok(run.frameBytes(0, run.events.length).length > 1, "spans pages");
+  for (let from = 0; from < run.events.length; from += 37) {
+    const to = Math.min(run.events.length, from + 53);
+    assert.equal(
+      decode(run.frameBytes(from, to)),
+      run.events.slice(from, to).map((event) => encodeEvent(event)).join(""),
+    );
+  }
+  const before = run.frameBytes(5, 9);
+  const beforeText = decode(before);
+  run.complete("stop");
+  assert.equal(run.frameBytes(0, run.events.length).length, 1, "one page once finished");
+  assert.equal(
+    decode(run.frameBytes(0, run.events.length)),
+    run.events.map((e) => encodeEvent(e)).join(""),
+  );
+  assert.equal(decode(before), beforeText, "views handed out earlier stay valid");
+});
+
+function concat(views: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(views.reduce((sum, view) => sum + view.byteLength, 0));
+  let offset = 0;
+  for (const view of views) {
+    out.set(view, offset);
+    offset += view.byteLength;
+  }
+  return out;
+}
 
 function mirrorOf(events: Run["events"]) {
   const clock = manualClock();
