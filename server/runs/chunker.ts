@@ -31,10 +31,14 @@ export interface ChunkResult {
 // the margin lets the segmenter see what follows the last grapheme that may be used.
 const WINDOW = MAX_CHUNK * 4;
 const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-// ASCII without CR: every code unit is a grapheme of its own (only CR LF pairs up), so the
-// segmenter, the chunker's main cost on typical English text, can be skipped.
+// ASCII without CR: every code unit is a grapheme of its own (only CR LF pairs up), and none
+// extends the grapheme before it, so where the text starts with such units the segmenter, the
+// chunker's main cost, can be skipped.
 // deno-lint-ignore no-control-regex -- control characters are part of the set on purpose
 const SINGLE_UNIT_GRAPHEMES = /^[\x00-\x0C\x0E-\x7F]*$/;
+// The code units that decide the next chunk: its at most MAX_CHUNK, and the one after the last of
+// them, which settles it, and one more to know that more than MAX_CHUNK is settled.
+const HEAD = MAX_CHUNK + 2;
 const WHITESPACE = /^\s/;
 
 /** Splits pending text into the chunks that can be sent in this mode. */
@@ -50,8 +54,18 @@ export function takeChunks(pending: string, mode: ChunkMode): ChunkResult {
 
 /** Length of the next chunk, or 0 when nothing should be sent yet. */
 function nextChunkSize(text: string, mode: ChunkMode): number {
+  const head = text.slice(0, HEAD);
+  if (SINGLE_UNIT_GRAPHEMES.test(head)) {
+    // Each unit of the head but its last is a grapheme settled by its successor, so beyond the
+    // head more than MAX_CHUNK is settled; a text no longer than the head is all single units.
+    const settled = head.length < text.length
+      ? MAX_CHUNK + 1
+      : lastGraphemeSettled(text, text, mode)
+      ? text.length
+      : text.length - 1;
+    return nextSingleUnitChunkSize(text, settled, mode);
+  }
   const window = text.slice(0, WINDOW);
-  if (SINGLE_UNIT_GRAPHEMES.test(window)) return nextSingleUnitChunkSize(text, window, mode);
   const ends = settledGraphemeEnds(text, window, mode);
   if (ends.length === 0) return 0;
   const fitting = ends.filter((end) => end <= MAX_CHUNK);
@@ -68,11 +82,10 @@ function nextChunkSize(text: string, mode: ChunkMode): number {
 }
 
 /**
- * `nextChunkSize` where every code unit is a grapheme, so the settled ends are 1, 2 … settled:
- * the same rules without building the list, as this runs for nearly every chunk.
+ * `nextChunkSize` where the settled ends that matter are 1, 2 … `settled` (one code unit per
+ * grapheme): the same rules without building the list, as this runs for nearly every chunk.
  */
-function nextSingleUnitChunkSize(text: string, window: string, mode: ChunkMode): number {
-  const settled = lastGraphemeSettled(text, window, mode) ? window.length : window.length - 1;
+function nextSingleUnitChunkSize(text: string, settled: number, mode: ChunkMode): number {
   if (settled <= 0) return 0;
   const fitting = Math.min(settled, MAX_CHUNK);
   for (let end = fitting; end >= MIN_CHUNK; end--) {
