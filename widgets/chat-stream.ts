@@ -161,9 +161,13 @@ export class ChatStream extends StreamPanel {
     content: () => this.renderRoot?.querySelector<HTMLElement>(".messages"),
   });
 
-  /** Stage progress belongs to the reasoning panel; the chat announces only the run's end. */
-  protected override announcedSections(): Section[] {
-    return [];
+  /**
+   * A workflow's chat sections are its stages' summaries, which only this element shows, so it
+   * announces them (the reasoning panel announces the analyses). A chat reply is the run itself:
+   * its end is the provider's "Finished".
+   */
+  protected override announcedSections(view: ViewState): Section[] {
+    return view.kind === "workflow" ? view.sections.chat : [];
   }
 
   protected override focusFallback(): HTMLElement | null | undefined {

@@ -18,7 +18,10 @@ export class StreamEventEvent extends Event {
   }
 }
 
-/** `stream-done`: the run ended; `verified` tells whether the rendered text matches the server's digest. */
+/**
+ * `stream-done`: the run ended, once per run however it ended; `verified` tells whether the
+ * rendered text matches the server's digest (false when no digest came: a failure, a recovery).
+ */
 export class StreamDoneEvent extends Event {
   constructor(readonly finishReason: FinishReason, readonly verified: boolean) {
     super("stream-done", init);

@@ -153,7 +153,6 @@ function markdownKey(view: ViewState, section: Section): string {
   return `${view.runId ?? ""}/${section.stage}`;
 }
 
-/** A stage still open when its run failed or was stopped ended that way too. */
 /** A section still writing when its run failed or was stopped shows how the run ended. */
 function displayedStatus(section: Section, run: StreamStatus): SectionStatus {
   if (section.status === "streaming" && (run === "error" || run === "cancelled")) return run;

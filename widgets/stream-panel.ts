@@ -15,7 +15,7 @@ import { announce, type Announcement, renderLiveRegion, SILENT } from "./live-re
 import { nextFrame } from "./next-frame.ts";
 import { isBusy } from "./state/reducer.ts";
 import type { Section, ViewState } from "./state/view-state.ts";
-import { resolveStrings, type StreamStrings } from "./strings.ts";
+import { errorMessage, resolveStrings, type StreamStrings } from "./strings.ts";
 
 /** The base of the elements that render a provider's view. */
 export abstract class StreamPanel extends LitElement {
@@ -107,7 +107,7 @@ export abstract class StreamPanel extends LitElement {
     const error = this.context?.view.error;
     if (!error) return nothing;
     return html`<div part="error">
-      <span>${error.message}</span>
+      <span>${errorMessage(error, this.text)}</span>
       ${
       error.retryAvailable
         ? html`<button part="retry-button" @click=${() =>

@@ -32,10 +32,10 @@ import {
   userMessageSent,
   workStarted,
 } from "./state/reducer.ts";
-import { type ResumeEntry, resumeStore } from "./state/resume-store.ts";
+import { type ResumeEntry, type ResumeStore, resumeStore } from "./state/resume-store.ts";
 import type { ViewError, ViewState } from "./state/view-state.ts";
 import { announce, type Announcement, renderLiveRegion, SILENT } from "./live-region.ts";
-import { resolveStrings, type StreamStrings } from "./strings.ts";
+import { errorMessage, resolveStrings, type StreamStrings } from "./strings.ts";
 import { visuallyHiddenStyles } from "./styles/theme.ts";
 
 /** The transports a provider can use. */
@@ -58,7 +58,7 @@ type LastWork =
  *
  * @fires stream-status - The status changed: `idle`, `connecting`, `streaming`, `reconnecting`, `done`, `error`, `cancelled`.
  * @fires stream-event - An event of the run was applied to the view (`event`).
- * @fires stream-done - The run ended (`finishReason`, `verified`: the rendered text hashes to the server's digest).
+ * @fires stream-done - The run ended, however it did, once per run (`finishReason`, `verified`: the rendered text hashes to the server's digest).
  * @fires stream-error - The run or the connection failed (`code`, `message`, `retryAvailable`); partial content stays.
  *
  * @slot - The elements that render the stream, and anything else.
@@ -119,7 +119,7 @@ export class StreamProvider extends LitElement {
   @property({ attribute: false })
   accessor headers: Record<string, string> = {};
 
-  /** Replacements for the default English strings it announces. */
+  /** Replacements for the default English strings it announces and fires (`errors`). */
   @property({ attribute: false })
   accessor strings: Partial<StreamStrings> | undefined;
 
@@ -158,9 +158,7 @@ export class StreamProvider extends LitElement {
       recovered: (recovery) => {
         this.#remember({ runId: undefined });
         // The saved conversation replaced the stream: no digest covers what is shown.
-        this.#commit(integrityChecked(runRecovered(this.#view, recovery), false));
-        this.#reportError(recovery.error);
-        this.dispatchEvent(new StreamDoneEvent(recovery.finishReason, false));
+        this.#endUnverified(runRecovered(this.#view, recovery), recovery.finishReason);
       },
     },
   });
@@ -173,7 +171,7 @@ export class StreamProvider extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.#view.status !== "idle" || this.#lastWork) return;
-    const saved = this.resumeKey ? resumeStore(sessionStorage, this.resumeKey).load() : undefined;
+    const saved = this.resumeKey ? this.#resumeStore().load() : undefined;
     if (saved?.runId || saved?.conversationId) void this.#resume(saved);
     else if (this.autostart && this.src) this.start();
   }
@@ -207,29 +205,21 @@ export class StreamProvider extends LitElement {
   send(message: string): void {
     const text = message.trim();
     if (text === "") return;
-    this.#lastWork = { kind: "send", message: text };
-    this.#begin();
-    this.#commit(userMessageSent(this.#view, { id: `local-${++this.#localIds}`, content: text }));
-    const caseId = caseIdOf(this.src);
-    const conversationId = this.#view.conversationId;
-    this.#connection.chat(this.#base, {
-      message: text,
-      ...(conversationId === undefined ? {} : { conversationId }),
-      ...(caseId === undefined ? {} : { caseId }),
-    });
+    this.#chat(text, { resent: false });
   }
 
   /**
    * Cancels the current run on the server, which then ends the stream with `cancelled`. Before the
-   * run is known (a batch request under way) the work is dropped here and shown as cancelled.
+   * run is known (a chat message being posted, a batch request under way) the work is dropped here
+   * and shown as cancelled; a run the message turns out to have started is cancelled once known.
    */
   async cancel(): Promise<void> {
     if (!isBusy(this.#view.status)) return;
     const runId = this.#view.runId ?? this.#connection.runId;
     if (runId === undefined) {
-      this.#connection.stop();
+      this.#connection.cancel();
       this.#workCount++;
-      this.#commit(runCancelled(this.#view));
+      this.#endUnverified(runCancelled(this.#view), "cancelled");
       return;
     }
     await this.#connection.request(
@@ -245,9 +235,9 @@ export class StreamProvider extends LitElement {
   }
 
   /**
-   * Starts the failed or cancelled work again: the last chat message is re-sent; otherwise `src`
-   * starts a new run (an attached run that failed cannot be resumed), or, without `src`, the
-   * run is attached again.
+   * Starts the failed or cancelled work again: the last chat message is re-sent (its bubble is
+   * already shown); otherwise `src` starts a new run (an attached run that failed cannot be
+   * resumed), or, without `src`, the run is attached again.
    */
   retry(): void {
     const work = this.#lastWork;
@@ -257,7 +247,7 @@ export class StreamProvider extends LitElement {
       case "start":
         return this.start(work.src);
       case "send":
-        return this.send(work.message);
+        return this.#chat(work.message, { resent: true });
       case "attach":
         return this.src ? this.start() : this.attach(work.runId);
     }
@@ -286,6 +276,22 @@ export class StreamProvider extends LitElement {
     this.#workCount++;
     this.#cancelUrl = undefined;
     this.#commit(workStarted(this.#view));
+  }
+
+  /** Posts a chat message and streams the reply; a re-sent message is already in the view. */
+  #chat(text: string, { resent }: { resent: boolean }): void {
+    this.#lastWork = { kind: "send", message: text };
+    this.#begin();
+    if (!resent) {
+      this.#commit(userMessageSent(this.#view, { id: `local-${++this.#localIds}`, content: text }));
+    }
+    const caseId = caseIdOf(this.src);
+    const conversationId = this.#view.conversationId;
+    this.#connection.chat(this.#base, {
+      message: text,
+      ...(conversationId === undefined ? {} : { conversationId }),
+      ...(caseId === undefined ? {} : { caseId }),
+    });
   }
 
   async #resume(saved: ResumeEntry): Promise<void> {
@@ -344,19 +350,35 @@ export class StreamProvider extends LitElement {
   }
 
   #failed(error: ViewError): void {
-    this.#commit(connectionFailed(this.#view, error));
-    this.#reportError(error);
+    this.#endUnverified(connectionFailed(this.#view, error), "error");
+  }
+
+  /**
+   * Shows the end of work whose stream could not end it (a failure, a recovery, a cancel before the
+   * run was known), so `stream-done` comes once per run however it ended; no digest covers it.
+   */
+  #endUnverified(view: ViewState, finishReason: FinishReason): void {
+    this.#commit(integrityChecked(view, false));
+    if (finishReason === "error") this.#reportError(this.#view.error);
+    this.dispatchEvent(new StreamDoneEvent(finishReason, false));
   }
 
   #reportError(error: ViewError | undefined): void {
     if (error) {
-      this.dispatchEvent(new StreamErrorEvent(error.code, error.message, error.retryAvailable));
+      const message = errorMessage(error, resolveStrings(this.strings));
+      this.dispatchEvent(new StreamErrorEvent(error.code, message, error.retryAvailable));
     }
+  }
+
+  /** The saved place under `resume-key`. */
+  #resumeStore(): ResumeStore {
+    // A getter: where the page may not use storage, reading `sessionStorage` itself throws.
+    return resumeStore(() => sessionStorage, this.resumeKey);
   }
 
   /** Updates the saved place (only with `resume-key`). */
   #remember(change: ResumeEntry): void {
-    if (this.resumeKey) resumeStore(sessionStorage, this.resumeKey).update(change);
+    if (this.resumeKey) this.#resumeStore().update(change);
   }
 
   #commit(next: ViewState): void {
@@ -366,7 +388,8 @@ export class StreamProvider extends LitElement {
     this.#context.setValue(this.#contextValue());
     if (next.error !== before.error) {
       // Cleared with the error, so that reading the page later finds no stale alert.
-      this.#alert = announce(this.#alert, next.error?.message ?? "");
+      const said = next.error ? errorMessage(next.error, resolveStrings(this.strings)) : "";
+      this.#alert = announce(this.#alert, said);
       this.requestUpdate();
     }
     if (next.status === before.status) return;

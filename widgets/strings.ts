@@ -1,5 +1,6 @@
 /** The elements' UI strings: English by default, replaceable through each element's `strings` property. */
-import type { SectionStatus } from "./state/view-state.ts";
+import type { ErrorCode } from "../protocol/events.ts";
+import type { SectionStatus, ViewError } from "./state/view-state.ts";
 
 /** Every string the elements show or announce. */
 export interface StreamStrings {
@@ -35,6 +36,8 @@ export interface StreamStrings {
   cancelled: string;
   reconnecting: string;
   nothingYet: string;
+  /** What an error says when the server gave no words for it (the elements' own errors), by code. */
+  errors: Record<ErrorCode, string>;
 }
 
 /** The default English strings. */
@@ -70,9 +73,26 @@ export const defaultStrings: StreamStrings = {
   cancelled: "Stopped",
   reconnecting: "Connection lost, reconnecting",
   nothingYet: "Nothing yet",
+  errors: {
+    invalid_request: "The request was refused",
+    not_found: "The answer could not be found",
+    rate_limited: "Too many requests; please try again shortly",
+    upstream_unavailable: "The model service could not be reached",
+    upstream_timeout: "The model service stopped responding",
+    upstream_error: "The model service returned an incomplete answer",
+    stream_lost: "The connection was lost before the answer was complete",
+    streaming_disabled: "Streaming is turned off",
+    overloaded: "The server is busy; please try again shortly",
+    internal: "Something went wrong while preparing the answer",
+  },
 };
 
 /** The defaults with a host page's replacements applied. */
 export function resolveStrings(overrides: Partial<StreamStrings> | undefined): StreamStrings {
   return overrides ? { ...defaultStrings, ...overrides } : defaultStrings;
+}
+
+/** What `error` says: the server's message, or else the strings' message for its code. */
+export function errorMessage(error: ViewError, strings: StreamStrings): string {
+  return error.message ?? strings.errors[error.code];
 }

@@ -61,7 +61,11 @@ describe("<reasoning-panel> and <chat-stream> with the real provider and server"
     }
     assertEqual(textOf(shadow(provider).querySelector('[role="status"]')), "Finished");
     assertEqual(textOf(shadow(panel).querySelector('[role="status"]')).includes("Finished"), false);
-    assertEqual(textOf(shadow(chat).querySelector('[role="status"]')), "");
+    // The chat announces the workflow's summaries, the last of them last; the end is the provider's.
+    assertEqual(
+      textOf(shadow(chat).querySelector('[role="status"]')),
+      `${provider.view.sections.chat.at(-1)!.title} complete`,
+    );
 
     const authors = [...shadow(chat).querySelectorAll('[part~="author"]')].map(textOf);
     assertEqual(authors, provider.view.messages.map((m) => m.title ?? "Assistant"));

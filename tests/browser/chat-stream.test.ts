@@ -7,6 +7,7 @@ import {
   message,
   mount,
   type Mounted,
+  section,
   settle,
   shadow,
   textOf,
@@ -96,6 +97,36 @@ describe("<chat-stream>", () => {
         message("run:reply", { status: "cancelled", content: "It is" }),
       ]),
     );
+    assertEqual(live(), "");
+  });
+
+  it("announces a workflow's summaries as they start and complete", async () => {
+    const live = () => textOf(shadow(mounted!.element).querySelector('[role="status"]'));
+    const at = (status: "pending" | "streaming" | "complete", text = "") =>
+      chat("streaming", [], {
+        kind: "workflow",
+        sections: { reasoning: [], chat: [section("plan", { panel: "chat", status, text })] },
+      });
+    mounted = await mount("chat-stream", at("pending"));
+    assertEqual(live(), "");
+    await mounted.setView(at("streaming"));
+    assertEqual(live(), "Plan analysis started");
+    await mounted.setView(at("streaming", "Aspirin"));
+    assertEqual(live(), "Plan analysis started");
+    await mounted.setView(at("complete", "Aspirin."));
+    assertEqual(live(), "Plan analysis complete");
+  });
+
+  it("leaves a chat reply's start and end unannounced: the provider says Finished", async () => {
+    const live = () => textOf(shadow(mounted!.element).querySelector('[role="status"]'));
+    const at = (status: "pending" | "streaming" | "complete") =>
+      chat("streaming", [question], {
+        kind: "chat",
+        sections: { reasoning: [], chat: [section("reply", { panel: "chat", status })] },
+      });
+    mounted = await mount("chat-stream", at("pending"));
+    await mounted.setView(at("streaming"));
+    await mounted.setView(at("complete"));
     assertEqual(live(), "");
   });
 

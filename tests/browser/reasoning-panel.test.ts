@@ -1,5 +1,6 @@
 import "../../widgets/reasoning-panel.ts";
 import type { ReasoningPanel } from "../../widgets/reasoning-panel.ts";
+import { defaultStrings } from "../../widgets/strings.ts";
 import {
   assert,
   assertEqual,
@@ -125,6 +126,22 @@ describe("<reasoning-panel>", () => {
     assertEqual(parts("incomplete").map(textOf), ["incomplete"]);
     (parts("retry-button")[0] as HTMLButtonElement).click();
     assertEqual(mounted.actions, ["retry"]);
+  });
+
+  it("words an error the server gave no words for from its strings, by code", async () => {
+    const lost = view({
+      status: "error",
+      error: { code: "stream_lost", retryAvailable: true },
+      sections: { reasoning: [section("plan", { status: "error", text: "Partial" })], chat: [] },
+    });
+    mounted = await mount("reasoning-panel", lost);
+    const message = () => textOf(parts("error")[0].querySelector("span"));
+    assertEqual(message(), "The connection was lost before the answer was complete");
+    mounted.element.strings = {
+      errors: { ...defaultStrings.errors, stream_lost: "Verbindung verloren" },
+    };
+    await mounted.element.updateComplete;
+    assertEqual(message(), "Verbindung verloren");
   });
 
   it("shows a stage the failed run never reached as not started, not failed", async () => {

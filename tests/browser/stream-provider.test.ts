@@ -10,7 +10,7 @@ import type {
 import { panelText } from "../../widgets/state/reducer.ts";
 import { armFault, probeRun, resetServer, setPace, setStreaming } from "./support/api.ts";
 import { assert, assertEqual } from "./support/assert.ts";
-import { mount, nextEvent, recordEvents, unmountAll } from "./support/dom.ts";
+import { mount, nextEvent, recordEvents, unmountAll, waitFor } from "./support/dom.ts";
 
 const CASE = "chest-pain-acs";
 const SRC = `/api/cases/${CASE}/workflow/start/stream`;
@@ -115,10 +115,20 @@ describe("<stream-provider>", () => {
     await armFault("stall", 200);
     const provider = workflowProvider("fetch", 'stall-ms="400" max-retries="2"');
     const statuses = recordEvents<StreamStatusEvent>(provider, "stream-status");
+    const dones = recordEvents<StreamDoneEvent>(provider, "stream-done");
     const error = nextEvent<StreamErrorEvent>(provider, "stream-error");
     provider.start();
     const reported = await error;
-    assertEqual([reported.code, reported.retryAvailable], ["stream_lost", true], "stream-error");
+    assertEqual(
+      [reported.code, reported.message, reported.retryAvailable],
+      ["stream_lost", "The connection was lost before the answer was complete", true],
+      "stream-error",
+    );
+    assertEqual(
+      dones.map((done) => [done.finishReason, done.verified]),
+      [["error", false]],
+      "one stream-done",
+    );
     assert(
       statuses.filter((event) => event.status === "reconnecting").length >= 2,
       "reconnected after each stall",
@@ -261,6 +271,60 @@ describe("<stream-provider>", () => {
     assertEqual(statuses.map((event) => event.status), ["connecting", "cancelled"], "statuses");
   });
 
+  it("cancels on the server a chat run cancelled while its message was being posted", async () => {
+    await setPace(400);
+    const original = globalThis.fetch;
+    const posts: { url: string; response: Promise<Response> }[] = [];
+    globalThis.fetch = (input, init) => {
+      const response = original(input, init);
+      // Cloned before the provider reads the body.
+      if (init?.method === "POST") {
+        posts.push({
+          url: String(input),
+          response: response.then((r) => r.clone()),
+        });
+      }
+      return response;
+    };
+    try {
+      const provider = mount<StreamProvider>(`<stream-provider></stream-provider>`);
+      const done = nextEvent<StreamDoneEvent>(provider, "stream-done");
+      provider.send("Is aspirin indicated?");
+      await provider.cancel();
+      assertEqual(
+        [(await done).finishReason, provider.view.status],
+        ["cancelled", "cancelled"],
+        "end",
+      );
+      const { runId } = await (await posts[0].response).json() as { runId: string };
+      const cancel = await waitFor(() => posts.find((post) => post.url.endsWith("/cancel")));
+      assertEqual(cancel.url, `/api/runs/${runId}/cancel`, "cancel URL");
+      await cancel.response;
+      assertEqual((await probeRun(runId)).status, "cancelled", "server run status");
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+
+  it("works with resume-key where the page may not touch sessionStorage", async () => {
+    const own = Object.getOwnPropertyDescriptor(window, "sessionStorage")!;
+    Object.defineProperty(window, "sessionStorage", {
+      configurable: true,
+      get() {
+        throw new DOMException("The document is sandboxed", "SecurityError");
+      },
+    });
+    try {
+      const provider = mount<StreamProvider>(
+        `<stream-provider src="${STAGE_SRC}" resume-key="blocked" autostart></stream-provider>`,
+      );
+      const done = await nextEvent<StreamDoneEvent>(provider, "stream-done");
+      assertEqual([done.finishReason, done.verified], ["stop", true], "finish");
+    } finally {
+      Object.defineProperty(window, "sessionStorage", own);
+    }
+  });
+
   it("recovers a chat whose stream is lost from the saved conversation, unverified", async () => {
     await setPace(2000);
     await armFault("cut", 40);
@@ -292,14 +356,17 @@ describe("<stream-provider>", () => {
     assertEqual(failed.finishReason, "error", "first reply failed");
     const retried = await runToEnd(provider, () => provider.retry());
     assertEqual([retried.finishReason, retried.verified], ["stop", true], "retried reply");
-    const [sent, ...rest] = provider.view.messages;
-    const [resent, reply] = rest.slice(-2);
-    assertEqual([sent.content, resent.role, resent.content], [
-      "Is aspirin indicated?",
-      "user",
-      "Is aspirin indicated?",
-    ], "re-sent message");
-    assertEqual([reply.role, reply.status], ["assistant", "complete"], "reply");
+    const messages = provider.view.messages;
+    assertEqual(
+      messages.filter((m) => m.role === "user").map((m) => m.content),
+      ["Is aspirin indicated?"],
+      "the message shown once",
+    );
+    assertEqual(
+      [messages.at(-1)!.role, messages.at(-1)!.status],
+      ["assistant", "complete"],
+      "reply",
+    );
   });
 
   it("resumes a workflow run after a reload with resume-key, without starting another run", async () => {

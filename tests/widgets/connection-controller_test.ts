@@ -404,7 +404,7 @@ Deno.test("eventsource transport streams and closes its source at stream_done", 
   assert.deepEqual(sink.log, ["run_start#1", "stream_done#2"]);
 });
 
-Deno.test("eventsource transport closes a cut source and reconnects after a jittered backoff", async () => {
+Deno.test("eventsource transport closes a cut source and reconnects after the protocol's default retry plus jitter", async () => {
   const { sources, sink, controller, clock } = setup({ transport: "eventsource" }, () => 0.5);
   controller.stream(SRC);
   sources[0].open();
@@ -413,8 +413,8 @@ Deno.test("eventsource transport closes a cut source and reconnects after a jitt
   await flush();
   assert.equal(sources[0].readyState, 2);
   assert.equal(sources.length, 1);
-  assert.equal(clock.scheduled.at(-1), 250);
-  clock.advance(249);
+  assert.equal(clock.scheduled.at(-1), 1250);
+  clock.advance(1249);
   assert.equal(sources.length, 1);
   clock.advance(1);
   assert.equal(sources[1].url, `${SRC}?lastEventId=${RUN}.1`);
@@ -429,7 +429,7 @@ Deno.test("eventsource transport falls back once max-retries cut sources in a ro
   for (let attempt = 0; attempt < 3; attempt++) {
     sources.at(-1)!.fail(true);
     await flush();
-    clock.advance(0);
+    clock.advance(1000);
   }
   assert.equal(sources.length, 3);
   assert.deepEqual(sink.log, [
@@ -447,7 +447,7 @@ Deno.test("eventsource transport reconnects itself with ?lastEventId= after a st
   sources[0].message(JSON.stringify(runEvents().start("workflow", WORKFLOW_PLAN)));
   clock.advance(50);
   await flush();
-  clock.advance(0);
+  clock.advance(1000);
   await flush();
   assert.equal(sources[0].readyState, 2);
   assert.equal(sources[1].url, `${SRC}?lastEventId=${RUN}.1`);
@@ -569,4 +569,33 @@ Deno.test("controller recovers a chat that failed on the server with the run's e
     finishReason: "error",
     error: { code: "upstream_error", message: "Model failed", retryAvailable: true },
   }]);
+});
+
+Deno.test("controller cancels the run of a chat message cancelled while it was being posted", async () => {
+  const { network, sink, controller } = setup();
+  const post = deferred();
+  network.then(post.respond, json(202, {}));
+  controller.chat("https://h", { message: "Why?" });
+  await flush();
+  controller.cancel();
+  post.answer(new Response(JSON.stringify({ ...STARTED, cancelUrl: `/api/runs/${RUN}/cancel` })));
+  await flush();
+  assert.deepEqual(network.calls.map((call) => `${call.method} ${call.url}`), [
+    "POST https://h/api/chat/messages",
+    `POST https://h/api/runs/${RUN}/cancel`,
+  ]);
+  assert.deepEqual(sink.log, []);
+});
+
+Deno.test("controller leaves alone the run of a chat message dropped without a cancel", async () => {
+  const { network, sink, controller } = setup();
+  const post = deferred();
+  network.then(post.respond);
+  controller.chat("", { message: "Why?" });
+  await flush();
+  controller.stop();
+  post.answer(new Response(JSON.stringify(STARTED), { status: 201 }));
+  await flush();
+  assert.deepEqual(network.calls.map((call) => call.url), ["/api/chat/messages"]);
+  assert.deepEqual(sink.log, []);
 });

@@ -101,7 +101,8 @@ export function batchEvents(
     events.push({
       type: "error",
       ...common(last.panel, last.stage),
-      content: result.error?.message ?? "The answer could not be completed",
+      // No words from the server: the elements' strings word the error by its code.
+      content: result.error?.message ?? "",
       metadata: { error_code: result.error?.code ?? "internal", retry_available: true },
     });
   }

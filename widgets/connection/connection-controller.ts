@@ -64,6 +64,8 @@ export class ConnectionController implements ReactiveController {
   #connectionCount = 0;
   #hostConnected = false;
   #work?: Work;
+  /** Work dropped by `cancel()`: a chat run it turns out to have started is cancelled. */
+  readonly #cancelled = new WeakSet<Work>();
   /** Aborts the JSON requests of the current work. */
   #workAbort = new AbortController();
   /** A request of the current work that does without a stream is under way: no connection now. */
@@ -119,6 +121,15 @@ export class ConnectionController implements ReactiveController {
   /** A JSON request to the API with the provider's headers (cancel, history). Never rejects. */
   request(url: string, body?: unknown): Promise<JsonOutcome> {
     return requestJson(this.#env.fetch, url, { body, headers: this.#settings().headers });
+  }
+
+  /**
+   * Drops the current work, like `stop()`. A chat message being posted may already have started a
+   * run, which the server would keep going until its orphan grace: once known, it is cancelled.
+   */
+  cancel(): void {
+    if (this.#work) this.#cancelled.add(this.#work);
+    this.stop();
   }
 
   /** Drops the current work without cancelling it on the server; its requests are aborted. */
@@ -292,7 +303,7 @@ export class ConnectionController implements ReactiveController {
     if (isRetryable(refusal)) return this.#retryLater(refusal.retryAfterMs);
     this.#fail({
       code: refusal.code ?? (refusal.status === 404 ? "not_found" : "invalid_request"),
-      message: refusal.message ?? "The request was refused",
+      message: refusal.message,
       retryAvailable: false,
     });
   }
@@ -345,13 +356,22 @@ export class ConnectionController implements ReactiveController {
 
   async #startChat(work: Extract<Work, { kind: "chat" }>): Promise<void> {
     this.#offStream = true;
-    const outcome = await this.#json(`${work.apiBase}/api/chat/messages`, work.request);
-    if (outcome === undefined) return;
+    // Never aborted: once sent, the POST may start a run, whose id a cancel needs.
+    const outcome = await requestJson(this.#env.fetch, `${work.apiBase}/api/chat/messages`, {
+      body: work.request,
+      headers: this.#settings().headers,
+    });
+    const started = outcome.type === "ok" ? ChatStarted.safeParse(outcome.body) : undefined;
+    if (work !== this.#work) {
+      if (started?.success && this.#cancelled.has(work)) {
+        void this.request(rebase(started.data.cancelUrl, work.apiBase), {});
+      }
+      return;
+    }
     this.#offStream = false;
     if (outcome.type === "refused") return this.#refused(outcome);
     if (outcome.type === "failed") return this.#retryLater();
-    const started = ChatStarted.safeParse(outcome.body);
-    if (!started.success) return this.#fail({ ...STREAM_LOST, code: "internal" });
+    if (!started?.success) return this.#fail({ ...STREAM_LOST, code: "internal" });
     this.#runId = started.data.runId;
     this.#conversationId = started.data.conversationId;
     this.#streamUrl = rebase(started.data.streamUrl, work.apiBase);

@@ -7,10 +7,17 @@
 import type { StreamTransport } from "./transport.ts";
 import { withLastEventId } from "./urls.ts";
 
+/**
+ * The protocol's default `retry:` (docs/protocol.md). An EventSource never shows the server's
+ * value, so reconnections over it assume this one rather than none.
+ */
+export const DEFAULT_RETRY_MS = 1000;
+
 /** A transport over the given EventSource constructor. */
 export function eventSourceTransport(Source: typeof EventSource): StreamTransport {
   return ({ url, cursor, signal }, handlers) =>
     new Promise((resolve) => {
+      handlers.retry(DEFAULT_RETRY_MS);
       const source = new Source(cursor === undefined ? url : withLastEventId(url, cursor));
       const finish = (type: "ended" | "failed" | "aborted") => {
         source.close();

@@ -12,12 +12,8 @@ import { panelDigest } from "../integrity.ts";
 import { isRetryable, type JsonOutcome } from "./http.ts";
 import { conversationUrl, runUrl } from "./urls.ts";
 
-/** The error of work whose stream was lost and could not be made up for. */
-export const STREAM_LOST: ViewError = {
-  code: "stream_lost",
-  message: "The connection was lost before the answer was complete",
-  retryAvailable: true,
-};
+/** The error of work whose stream was lost and could not be made up for (worded by the strings). */
+export const STREAM_LOST: ViewError = { code: "stream_lost", retryAvailable: true };
 
 /**
  * What a fallback path uses of its controller, bound to one piece of work: once the work changed,
@@ -52,7 +48,7 @@ export async function runBatch(
   if (outcome.type === "refused") {
     return context.fail({
       code: outcome.code ?? "internal",
-      message: outcome.message ?? "The request was refused",
+      message: outcome.message,
       retryAvailable: isRetryable(outcome),
     });
   }

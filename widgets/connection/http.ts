@@ -11,10 +11,8 @@ export type JsonOutcome = { type: "ok"; body: unknown } | Refusal | { type: "fai
 /** Reads an error response into the parts a caller decides on: status, code, `Retry-After`. */
 export async function refusalOf(response: Response): Promise<Refusal> {
   const refusal: Refusal = { type: "refused", status: response.status };
-  const seconds = Number(response.headers.get("Retry-After"));
-  if (response.headers.has("Retry-After") && Number.isFinite(seconds)) {
-    refusal.retryAfterMs = seconds * 1000;
-  }
+  const retryAfter = retryAfterMs(response.headers.get("Retry-After"), Date.now());
+  if (retryAfter !== undefined) refusal.retryAfterMs = retryAfter;
   try {
     const body = ApiError.safeParse(await response.json());
     if (body.success) {
@@ -25,6 +23,17 @@ export async function refusalOf(response: Response): Promise<Refusal> {
     // Not JSON (a proxy's error page): the status alone decides.
   }
   return refusal;
+}
+
+/**
+ * How long a `Retry-After` value asks to wait at epoch ms `now`. Per RFC 9110 it is either a
+ * number of seconds or an HTTP date; a date already past means no wait.
+ */
+export function retryAfterMs(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** Whether an HTTP error is worth repeating: timeouts, rate limits and server errors are. */

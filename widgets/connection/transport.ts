@@ -19,7 +19,7 @@ export interface StreamHandlers {
   open(): void;
   /** One SSE message, not yet validated. */
   message(message: SseMessage): void;
-  /** The server's `retry:` value. */
+  /** The server's `retry:` value, or the protocol's default where the transport cannot read it. */
   retry(ms: number): void;
 }
 

@@ -271,10 +271,11 @@ function messageStatus(status: Exclude<SectionStatus, "pending">): ChatMessage["
   }
 }
 
+/** An error event without words (a batch result that gave none) is worded by the strings. */
 function errorOf(event: ErrorEvent): ViewError {
   return {
     code: event.metadata.error_code,
-    message: event.content,
+    message: event.content || undefined,
     retryAvailable: event.metadata.retry_available,
   };
 }

@@ -22,12 +22,16 @@ export interface ResumeStore {
 
 const PREFIX = "stream-widgets:";
 
-/** The saved place under `key` in `storage`. Storage errors (quota, privacy modes) are ignored. */
-export function resumeStore(storage: Storage, key: string): ResumeStore {
+/**
+ * The saved place under `key` in the storage `storage()` returns. Storage errors (quota, privacy
+ * modes) are ignored; `storage` is a getter because where storage is blocked outright (sandboxed or
+ * third-party frames) merely reading `window.sessionStorage` throws.
+ */
+export function resumeStore(storage: () => Storage, key: string): ResumeStore {
   const name = PREFIX + key;
   const load = (): ResumeEntry | undefined => {
     try {
-      const value: unknown = JSON.parse(storage.getItem(name) ?? "null");
+      const value: unknown = JSON.parse(storage().getItem(name) ?? "null");
       return typeof value === "object" && value !== null ? value as ResumeEntry : undefined;
     } catch {
       return undefined;
@@ -40,8 +44,8 @@ export function resumeStore(storage: Storage, key: string): ResumeStore {
         value !== undefined
       );
       try {
-        if (merged.length === 0) storage.removeItem(name);
-        else storage.setItem(name, JSON.stringify(Object.fromEntries(merged)));
+        if (merged.length === 0) storage().removeItem(name);
+        else storage().setItem(name, JSON.stringify(Object.fromEntries(merged)));
       } catch {
         // Resuming after a reload is a convenience; the stream works without it.
       }

@@ -48,7 +48,8 @@ export interface ChatMessage {
 /** A run or connection error, as shown to the clinician. */
 export interface ViewError {
   code: ErrorCode;
-  message: string;
+  /** The server's words; without them (the elements' own errors) `strings.errors` says it. */
+  message?: string;
   retryAvailable: boolean;
 }
 
