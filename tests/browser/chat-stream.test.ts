@@ -258,6 +258,10 @@ describe("<chat-stream>", () => {
     await mounted.setView(
       chat("streaming", [question, message("r", { status: "streaming", content: long(30) })]),
     );
+    // The element follows new content once it is laid out (a ResizeObserver), not within the update.
+    const laidOut = () =>
+      new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    await laidOut();
     const log = part("log")!;
     assert(log.scrollHeight > log.clientHeight, "the log overflows");
     assert(log.scrollHeight - log.scrollTop - log.clientHeight < 2, "stuck to the bottom");
@@ -269,6 +273,7 @@ describe("<chat-stream>", () => {
     await mounted.setView(
       chat("streaming", [question, message("r", { status: "streaming", content: long(40) })]),
     );
+    await laidOut();
     assertEqual(log.scrollTop, 0, "scrollTop after new content while scrolled up");
     const jump = part("jump-button") as HTMLButtonElement;
     assertEqual(textOf(jump), "Jump to latest");

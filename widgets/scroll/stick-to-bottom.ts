@@ -12,9 +12,10 @@ function isNearBottom(
 }
 
 /**
- * Keeps the host's scroller at its bottom while the reader is there: after each update and whenever the scroller or
- * its content element (the one child holding everything it scrolls) changes size, by a resize or a reflow. Only
- * scrolling up leaves the bottom.
+ * Keeps the host's scroller at its bottom while the reader is there: whenever the scroller or its content element (the
+ * one child holding everything it scrolls) changes size, by new content, a resize or a reflow. Only scrolling up leaves
+ * the bottom. Sizes are read from the ResizeObserver's callback, after layout, never inside an update: reading them
+ * there would force a layout of the whole log on every streamed chunk.
  */
 export class StickToBottomController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
@@ -22,6 +23,8 @@ export class StickToBottomController implements ReactiveController {
   readonly #content: () => HTMLElement | null | undefined;
   #bound?: HTMLElement;
   #stuck = true;
+  /** A jump to the latest content waits for the update it requested. */
+  #jumping = false;
   #lastScrollTop = 0;
   readonly #resizes = new ResizeObserver(() => this.#reconcile());
 
@@ -57,8 +60,13 @@ export class StickToBottomController implements ReactiveController {
       if (scroller) this.#resizes.observe(scroller);
       if (content) this.#resizes.observe(content);
       this.#bound = scroller;
+      // The observer reports the first sizes too, and every later change.
+      return;
     }
-    this.#reconcile();
+    if (this.#jumping) {
+      this.#jumping = false;
+      this.#reconcile();
+    }
   }
 
   hostDisconnected(): void {
@@ -90,6 +98,7 @@ export class StickToBottomController implements ReactiveController {
   /** Scrolls to the latest content and follows it again. */
   jumpToLatest(): void {
     this.#stuck = true;
+    this.#jumping = true;
     this.#host.requestUpdate();
   }
 
