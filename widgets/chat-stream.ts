@@ -216,7 +216,7 @@ export class ChatStream extends StreamPanel {
     const author = user ? strings.you : message.title ?? strings.assistant;
     const content = user
       ? breakable(message.content)
-      : this.markdownFor(message.id).render(message.content, streaming);
+      : this.markdownFor(message.id).render(message.content, streaming, message.contentTail);
     return html`
       <article part="message ${user ? "message-user" : "message-assistant"}" aria-label=${author}>
         <div part="message-header">

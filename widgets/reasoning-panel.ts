@@ -139,7 +139,7 @@ export class ReasoningPanel extends StreamPanel {
         </div>
         ${section.text || streaming
           ? html`<div part="content" class=${streaming ? "markdown streaming" : "markdown"}>${
-            markdown.render(section.text, streaming)
+            markdown.render(section.text, streaming, section.tail)
           }</div>`
           : nothing}
         ${incomplete ? html`<div part="incomplete">${strings.incomplete}</div>` : nothing}

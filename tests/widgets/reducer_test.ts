@@ -230,9 +230,35 @@ Deno.test("reducer appends a section for a stage the plan did not announce", () 
       stageCount: 1,
       status: "streaming",
       text: "Think",
+      tail: { offset: 0, text: "Think" },
       chunkCount: 1,
     },
   ]);
+});
+
+Deno.test("reducer keeps the recent end of a streaming text as its tail, bounded, and drops it at the end", () => {
+  const run = runEvents();
+  const events = [
+    run.start("chat", [{ stage: "reply", panel: "chat", title: "Reply" }]),
+    run.stageStart("chat", "reply", 0, 1, "Reply"),
+  ];
+  const chunk = "word µg — ";
+  for (let i = 0; i < 4000; i++) events.push(run.chunk("chat", "reply", chunk, i));
+  let state = initialViewState();
+  for (const event of events) {
+    state = reduce(state, event);
+    const [section] = state.sections.chat;
+    if (!section?.tail) continue;
+    const { offset, text } = section.tail;
+    assert.equal(offset + text.length, section.text.length);
+    assert.equal(section.text.slice(offset), text);
+    assert.ok(text.length <= 2 * 8192);
+    assert.equal(state.messages.at(-1)?.contentTail, section.tail);
+  }
+  assert.ok(state.sections.chat[0].tail!.offset > 0, "the tail moved along");
+  state = reduce(state, run.stageComplete("chat", "reply", 4000, 0, 1));
+  assert.equal(state.sections.chat[0].tail, undefined);
+  assert.equal(state.messages.at(-1)?.contentTail, undefined);
 });
 
 Deno.test("reducer keeps the conversation when a chat run follows another", () => {

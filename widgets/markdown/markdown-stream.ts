@@ -11,6 +11,7 @@ import { Lexer, type Links } from "marked";
 import { splitBlocks, type SplitState } from "./blocks.ts";
 import { closeTail } from "./close-tail.ts";
 import { type Rendered, renderTokens } from "./render-tokens.ts";
+import type { TextTail } from "../state/view-state.ts";
 
 /** Finished blocks per group (one element), and groups per shelf. */
 const GROUP_SIZE = 64;
@@ -53,7 +54,15 @@ interface Placed {
 
 /** Renders one text that grows by appends; a text that does not extend the last one starts over. */
 export class MarkdownStream {
-  #text = "";
+  /** Length of the text rendered last, and its last CONTINUITY_PROBE code units. */
+  #length = 0;
+  #probe = "";
+  /**
+   * The text from the open block on: all the splitter scans, so that a render reads only what is
+   * new, never the whole text (which the engine would copy on every read of a grown string).
+   */
+  #open = "";
+  /** The splitter's state, its offsets relative to `#open`. */
   #state?: SplitState;
   #shelves: Shelf[] = [];
   /** Every link definition of the finished blocks, by normalized label; the first one wins. */
@@ -64,12 +73,23 @@ export class MarkdownStream {
   #citing = new Map<string, Placed[]>();
   #tail?: { source: string; streaming: boolean; linksVersion: number; template: TemplateResult };
 
-  /** The template for `text`; `streaming` closes unfinished syntax at the tail. */
-  render(text: string, streaming: boolean): TemplateResult {
-    if (!this.#extends(text)) this.#reset();
-    this.#text = text;
-    const split = splitBlocks(text, this.#state);
-    this.#state = split.state;
+  /**
+   * The template for `text`; `streaming` closes unfinished syntax at the tail. `recent`, the end
+   * of `text`, lets an appended text be read without reading all of it.
+   */
+  render(text: string, streaming: boolean, recent?: TextTail): TemplateResult {
+    let added = this.#added(text, recent);
+    if (added === undefined) {
+      this.#reset();
+      added = text;
+    }
+    this.#length = text.length;
+    this.#probe = (this.#probe + added).slice(-CONTINUITY_PROBE);
+    const split = splitBlocks(this.#open + added, this.#state);
+    // Rebased on the open block, the only part a later scan needs.
+    this.#open = split.tail;
+    const { tailStart, scanned } = split.state;
+    this.#state = { ...split.state, tailStart: 0, scanned: scanned - tailStart };
     const defined: string[] = [];
     for (const source of split.finished) defined.push(...this.#append(source));
     const tail = this.#renderTail(split.tail, streaming, defined);
@@ -77,14 +97,22 @@ export class MarkdownStream {
     return html`${this.#shelves.map(renderShelf)}${tail}`;
   }
 
-  #extends(text: string): boolean {
-    const previous = this.#text;
-    if (text.length < previous.length) return false;
-    const from = Math.max(0, previous.length - CONTINUITY_PROBE);
-    return text.slice(from, previous.length) === previous.slice(from);
+  /** What `text` appends to the text rendered last, or undefined when it does not extend it. */
+  #added(text: string, recent: TextTail | undefined): string | undefined {
+    const end = this.#length;
+    const start = end - this.#probe.length;
+    if (text.length < end) return undefined;
+    const usable = recent !== undefined && recent.offset <= start &&
+      recent.offset + recent.text.length === text.length;
+    const { offset, text: source } = usable ? recent : { offset: 0, text };
+    if (source.slice(start - offset, end - offset) !== this.#probe) return undefined;
+    return source.slice(end - offset);
   }
 
   #reset(): void {
+    this.#length = 0;
+    this.#probe = "";
+    this.#open = "";
     this.#state = undefined;
     this.#shelves = [];
     this.#links = Object.create(null);

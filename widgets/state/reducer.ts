@@ -16,6 +16,7 @@ import type {
   Section,
   SectionStatus,
   StreamStatus,
+  TextTail,
   ViewError,
   ViewState,
 } from "./view-state.ts";
@@ -56,6 +57,7 @@ export function reduce(state: ViewState, event: StreamEvent): ViewState {
         ...section,
         status: "streaming",
         text: section.text + event.content,
+        tail: grownTail(section, event.content),
         chunkCount: section.chunkCount + 1,
       }));
     case "stage_complete":
@@ -126,7 +128,7 @@ export function runRecovered(state: ViewState, recovery: RunRecovery): ViewState
   const reasoning = saved?.reasoning === undefined
     ? ended.sections.reasoning
     // A chat run has one stage: the saved reasoning is its whole reasoning text.
-    : ended.sections.reasoning.map((section) => ({
+    : ended.sections.reasoning.map(({ tail: _replaced, ...section }) => ({
       ...section,
       text: saved.reasoning!,
       status: sectionStatusOf(recovery.finishReason),
@@ -219,7 +221,7 @@ function updateSection(
   const list = state.sections[panel];
   const index = list.findIndex((section) => section.stage === stage);
   const before = index === -1 ? extraSection(state, panel, stage) : list[index];
-  const after = change(before);
+  const after = streamingOnlyTail(change(before));
   const sections = index === -1 ? [...list, after] : list.with(index, after);
   const next = { ...state, sections: { ...state.sections, [panel]: sections } };
   return panel === "chat" ? syncMessage(next, after) : next;
@@ -239,6 +241,25 @@ function extraSection(state: ViewState, panel: Panel, stage: string): Section {
   };
 }
 
+/** A section keeps its tail only while it streams: a finished text is read once more, whole. */
+function streamingOnlyTail(section: Section): Section {
+  if (section.status === "streaming" || section.tail === undefined) return section;
+  const { tail: _done, ...ended } = section;
+  return ended;
+}
+
+/** Code units a section's tail keeps at least (and at most twice as many). */
+const TAIL_CHARS = 8192;
+
+/** The section's tail after `content` is appended to its text. */
+function grownTail(section: Section, content: string): TextTail {
+  const { offset, text } = section.tail ?? { offset: section.text.length, text: "" };
+  const grown = text + content;
+  if (grown.length <= 2 * TAIL_CHARS) return { offset, text: grown };
+  const cut = grown.length - TAIL_CHARS;
+  return { offset: offset + cut, text: grown.slice(cut) };
+}
+
 /** The chat panel's sections are also the conversation's assistant messages, `<runId>:<stage>`. */
 function syncMessage(state: ViewState, section: Section): ViewState {
   if (section.status === "pending") return state;
@@ -247,6 +268,7 @@ function syncMessage(state: ViewState, section: Section): ViewState {
     id,
     role: "assistant",
     content: section.text,
+    ...(section.tail ? { contentTail: section.tail } : {}),
     status: messageStatus(section.status),
     runId: state.runId,
   };

@@ -17,6 +17,16 @@ export type StreamStatus =
 /** Where one stage of one panel stands. */
 export type SectionStatus = "pending" | "streaming" | "complete" | "error" | "cancelled";
 
+/**
+ * The recent end of a growing text: `text.slice(offset)` of the whole. A string grown by appends
+ * is copied whole by the engine the first time it is read after each append, so a renderer that
+ * reads only what is new reads it here, and the whole text only once it fell behind `offset`.
+ */
+export interface TextTail {
+  offset: number;
+  text: string;
+}
+
 /** One stage's output in one panel. */
 export interface Section {
   stage: string;
@@ -28,6 +38,8 @@ export interface Section {
   status: SectionStatus;
   /** The concatenated chunks so far. */
   text: string;
+  /** The end of `text`, while it streams. */
+  tail?: TextTail;
   chunkCount: number;
 }
 
@@ -37,6 +49,8 @@ export interface ChatMessage {
   id: string;
   role: "user" | "assistant";
   content: string;
+  /** The end of `content`, while it streams. */
+  contentTail?: TextTail;
   status: "complete" | "streaming" | "cancelled" | "error";
   runId?: string;
   /** Workflow summaries carry their stage title. */
