@@ -48,6 +48,8 @@ export interface ScriptedOptions {
  * instead of bursting.
  */
 const MAX_LAG_MS = 100;
+/** Waits shorter than this between tokens do not listen for an abort. */
+const SHORT_WAIT_MS = 50;
 
 /** Creates the scripted model. */
 export function createScriptedProvider(
@@ -75,7 +77,10 @@ export function createScriptedProvider(
       due = Math.max(due, now() - MAX_LAG_MS) +
         (index === 0 ? firstTokenMs : (length / pace) * 1000);
       const wait = due - now();
-      if (wait >= 1 || index === 0) await sleep(Math.max(0, wait), signal);
+      // A short wait listens for no abort (a listener per token costs more than its timer): the
+      // signal is checked right after it, so a cancel still stops the model within SHORT_WAIT_MS.
+      const abortable = index === 0 || wait >= SHORT_WAIT_MS;
+      if (wait >= 1 || index === 0) await sleep(Math.max(0, wait), abortable ? signal : undefined);
       signal.throwIfAborted();
       if (sent + length > limit) {
         const head = Array.from(delta.text).slice(0, limit - sent).join("");

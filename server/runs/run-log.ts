@@ -98,18 +98,24 @@ export class RunLog {
     return this.events.map((_, index) => this.frameBytes(index, index + 1)[0]);
   }
 
+  /** Bytes the pages take, used or not. */
+  get allocatedBytes(): number {
+    return this.#pages.reduce((sum, page) => sum + page.byteLength, 0);
+  }
+
   /** Bytes of the frames from `index` to the end of the log. */
   bytesFrom(index: number): number {
     return this.#bytesBefore(this.#offsets.length) - this.#bytesBefore(index);
   }
 
   /**
-   * Moves every frame into one page of the exact size: for a log that is complete and will be
-   * kept (a finished run, until its TTL), so it holds no spare room.
+   * Moves every frame into one page of the exact size when the pages hold more than a quarter of
+   * spare room: for a log that is complete and will be kept (a finished run, until its TTL).
    */
   compact(): void {
     const total = this.#bytesBefore(this.#offsets.length);
-    if (this.#pages.length <= 1 && this.#pages[0]?.byteLength === total) return;
+    const allocated = this.allocatedBytes;
+    if ((allocated - total) * 4 <= allocated) return;
     const page = new Uint8Array(total);
     let offset = 0;
     for (const [index, view] of this.#pages.entries()) {

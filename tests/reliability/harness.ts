@@ -57,7 +57,7 @@ export function fastSleep(every = 16): Sleep {
   let calls = 0;
   return (_ms, signal) =>
     new Promise((resolve) => {
-      if (signal.aborted || calls++ % every !== 0) return queueMicrotask(() => resolve());
+      if (signal?.aborted || calls++ % every !== 0) return queueMicrotask(() => resolve());
       setTimeout(resolve, 1);
     });
 }
