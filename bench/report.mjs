@@ -111,6 +111,36 @@ if (fanout) {
   ));
 }
 
+const cluster = load("cluster-fanout");
+if (cluster) {
+  const exact = cluster.perInstance.every((r) =>
+    r.completed === r.viewers && r.delivered === r.expected &&
+    r.errors + r.gaps + r.duplicates === 0
+  );
+  glance.push(["cluster fan-out", "every viewer gets the whole log, exactly", exact, exact]);
+  out.push(
+    `\n### Cluster fan-out: one run at ${cluster.rate} chunks/s, ${cluster.viewers} viewers over two instances on Redis (${cluster.at})\n`,
+  );
+  out.push(table(
+    [
+      "instance",
+      "completed",
+      "delivered / expected",
+      "errors; gaps; dups",
+      "lag p50 / p99 / max ms",
+      "CPU µs / delivered",
+    ],
+    cluster.perInstance.map((r) => [
+      r.role,
+      `${r.completed} / ${r.viewers}`,
+      `${r.delivered} / ${r.expected}`,
+      `${r.errors}; ${r.gaps}; ${r.duplicates}`,
+      `${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p99)} / ${fmt(r.latencyMs.max)}`,
+      fmt(r.cpuPerDeliveredUs),
+    ]),
+  ));
+}
+
 const resume = load("resume");
 if (resume) {
   out.push(

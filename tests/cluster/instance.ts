@@ -3,6 +3,7 @@
 /** A running instance. */
 export interface Instance {
   readonly origin: string;
+  readonly pid: number;
   /** Every log line it wrote so far. */
   readonly logs: string[];
   /** Kills it with this signal and waits for the exit. */
@@ -37,6 +38,7 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
   });
   return {
     origin,
+    pid: child.pid,
     logs,
     async kill(signal = "SIGTERM") {
       if (!exited) child.kill(signal);
