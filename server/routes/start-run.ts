@@ -107,7 +107,7 @@ export async function startChat(
  * the orphan grace applies as for any viewer.
  */
 export async function awaitRun(run: Run, signal: AbortSignal): Promise<void> {
-  const holder = { position: () => run.events.length, liveFrom: 0, drop: () => {} };
+  const holder = { position: () => run.length, liveFrom: 0, drop: () => {} };
   run.addViewer(holder);
   const gone = () => run.removeViewer(holder);
   signal.addEventListener("abort", gone, { once: true });

@@ -47,13 +47,14 @@ export function workflowRoutes(app: Hono, ctx: AppContext): void {
     const stages = body.stage === undefined ? ALL_STAGES : [requireStage(body.stage)];
     const run = await startWorkflow(ctx, c, { caseId, stages });
     await awaitRun(run, c.req.raw.signal);
+    const events = run.events;
     return c.json({
       ...runResult(run),
       stages: stages.map((stage) => ({
         stage,
         title: stageTitle(stage),
-        reasoning: stageText(run.events, stage, "reasoning"),
-        chat: stageText(run.events, stage, "chat"),
+        reasoning: stageText(events, stage, "reasoning"),
+        chat: stageText(events, stage, "chat"),
       })),
     });
   });

@@ -1,23 +1,25 @@
 /**
- * A run's append-only event log: each event once, with its SSE frame encoded once for every
- * viewer, and what the events add up to (panel texts, chunk count, last seq, the error).
+ * A run's append-only event log: each event once, as its SSE frame encoded once for every viewer,
+ * and what the events add up to (panel texts, chunk count, last seq, the error).
  *
  * Frames are written back to back into a few growing pages rather than one buffer each: a buffer
  * per frame costs about as much again as the frame itself, and churns the collector at every
  * event. A viewer gets views of the pages (a batch is one view, two across a page boundary); the
- * written bytes never change, so a view stays valid while it is being sent.
+ * written bytes never change, so a view stays valid while it is being sent. The events themselves
+ * are not kept as objects, which would cost as much again: viewers need only each event's type and
+ * content length, and whole-log work (saving, batch answers) decodes the frames.
  */
 import type { ErrorCode, Panel, SequencedEvent } from "../../protocol/events.ts";
 import { encodeEvent } from "../../protocol/sse-encode.ts";
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 /** The first page of a run; each new page doubles, up to MAX_PAGE_BYTES. */
 const FIRST_PAGE_BYTES = 2 * 1024;
 const MAX_PAGE_BYTES = 64 * 1024;
 
 /** The events of one run in order, with their frames. */
 export class RunLog {
-  readonly events: SequencedEvent[] = [];
   /** Each panel's text: the concatenation of its chunks. */
   readonly panels: Record<Panel, string> = { reasoning: "", chat: "" };
   #pages: Uint8Array[] = [];
@@ -29,13 +31,48 @@ export class RunLog {
   #pageOf: number[] = [];
   /** Bytes of all frames up to and including each event. */
   readonly #offsets: number[] = [];
+  /** The type of each event. */
+  #types: SequencedEvent["type"][] = [];
+  /** Content code units of all chunks up to and including each event. */
+  #contentEnds: number[] = [];
+  #last: SequencedEvent | undefined;
   #chunkCount = 0;
   #lastSeq = 0;
   #error: { code: ErrorCode; message: string } | undefined;
 
   /** Events logged so far. */
   get length(): number {
-    return this.events.length;
+    return this.#types.length;
+  }
+
+  /** The last event logged. */
+  get last(): SequencedEvent | undefined {
+    return this.#last;
+  }
+
+  /** The type of event `index`. */
+  typeAt(index: number): SequencedEvent["type"] {
+    return this.#types[index];
+  }
+
+  /** Content code units of the chunks before event `index`. */
+  contentBefore(index: number): number {
+    return index === 0 ? 0 : this.#contentEnds[index - 1];
+  }
+
+  /** The events, decoded from their frames: for whole-log work, not per event. */
+  get events(): SequencedEvent[] {
+    return JSON.parse(this.eventsJson());
+  }
+
+  /** The events as a JSON array, taken from their frames' data lines. */
+  eventsJson(): string {
+    const data: string[] = [];
+    // Split at LF only: JSON holds no raw LF, but may hold U+2028, which a regex would end a line at.
+    for (const line of decoder.decode(this.#bytes()).split("\n")) {
+      if (line.startsWith("data: ")) data.push(line.slice("data: ".length));
+    }
+    return `[${data.join(",")}]`;
   }
 
   /** The seq of the last sequenced event (0 before any; seq-0 events do not count). */
@@ -56,12 +93,15 @@ export class RunLog {
   /** Appends an event and its frame. */
   append(event: SequencedEvent): void {
     this.#write(encodeEvent(event));
-    this.events.push(event);
+    this.#types.push(event.type);
+    this.#last = event;
     if (event.seq > 0) this.#lastSeq = event.seq;
+    const content = this.contentBefore(this.#types.length - 1);
     if (event.type === "content_chunk") {
       this.panels[event.panel] += event.content;
       this.#chunkCount++;
-    }
+      this.#contentEnds.push(content + event.content.length);
+    } else this.#contentEnds.push(content);
     if (event.type === "error") {
       this.#error = { code: event.metadata.error_code, message: event.content };
     }
@@ -71,7 +111,7 @@ export class RunLog {
   batchEnd(index: number, maxBytes: number): number {
     let end = index;
     const base = this.#bytesBefore(index);
-    while (end < this.events.length && (end === index || this.#offsets[end] - base <= maxBytes)) {
+    while (end < this.length && (end === index || this.#offsets[end] - base <= maxBytes)) {
       end++;
     }
     return end;
@@ -95,7 +135,7 @@ export class RunLog {
 
   /** Each event's frame (views of the pages). */
   get frames(): Uint8Array[] {
-    return this.events.map((_, index) => this.frameBytes(index, index + 1)[0]);
+    return this.#types.map((_, index) => this.frameBytes(index, index + 1)[0]);
   }
 
   /** Bytes the pages take, used or not. */
@@ -116,17 +156,25 @@ export class RunLog {
     const total = this.#bytesBefore(this.#offsets.length);
     const allocated = this.allocatedBytes;
     if ((allocated - total) * 4 <= allocated) return;
-    const page = new Uint8Array(total);
-    let offset = 0;
-    for (const [index, view] of this.#pages.entries()) {
-      const bytes = index === this.#pages.length - 1 ? this.#used : this.#pageLength(index);
-      page.set(view.subarray(0, bytes), offset);
-      offset += bytes;
-    }
-    this.#pages = [page];
+    // A copy even of a single page: a view would keep its spare room.
+    this.#pages = [this.#pages.length === 1 ? this.#pages[0].slice(0, total) : this.#bytes()];
     this.#pageStarts = [0];
     this.#pageOf.fill(0);
     this.#used = total;
+  }
+
+  /** Every frame, back to back, in one buffer (the page itself when there is one). */
+  #bytes(): Uint8Array {
+    const total = this.#bytesBefore(this.#offsets.length);
+    if (this.#pages.length === 1) return this.#pages[0].subarray(0, total);
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    for (const [index, page] of this.#pages.entries()) {
+      const used = index === this.#pages.length - 1 ? this.#used : this.#pageLength(index);
+      bytes.set(page.subarray(0, used), offset);
+      offset += used;
+    }
+    return bytes;
   }
 
   #write(frame: string): void {

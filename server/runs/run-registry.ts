@@ -217,14 +217,14 @@ export class RunRegistry {
     const { clock, runTtlMs, store, shared, log } = this.#options;
     this.#running--;
     this.#clearTimer(run.info.id);
-    const last = run.events[run.events.length - 1] as SequencedEvent & { type: "stream_done" };
+    const last = run.last as SequencedEvent & { type: "stream_done" };
     log("run_finished", {
       runId: run.info.id,
       kind: run.info.kind,
       status: run.status,
       finishReason: last.metadata.finish_reason,
       errorCode: run.error?.code,
-      events: run.events.length,
+      events: run.length,
       chars: run.panels.reasoning.length + run.panels.chat.length,
       ms: clock.now() - run.info.createdAt,
     });
@@ -234,7 +234,7 @@ export class RunRegistry {
       );
     }
     try {
-      store?.saveRun(run.info, run.events);
+      store?.saveRun(run.info, run.eventsJson());
     } catch (error) {
       log("run_save_failed", { runId: run.info.id, error: (error as Error).name });
     }

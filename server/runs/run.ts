@@ -143,9 +143,34 @@ export class Run {
     return run;
   }
 
-  /** The events logged so far, in order. */
+  /** The events logged so far, in order, decoded from the log: for whole-log work only. */
   get events(): readonly SequencedEvent[] {
     return this.#log.events;
+  }
+
+  /** The events logged so far as a JSON array (what storage keeps). */
+  eventsJson(): string {
+    return this.#log.eventsJson();
+  }
+
+  /** The last event logged. */
+  get last(): SequencedEvent | undefined {
+    return this.#log.last;
+  }
+
+  /** How many events are logged. */
+  get length(): number {
+    return this.#log.length;
+  }
+
+  /** The type of event `index`. */
+  typeAt(index: number): SequencedEvent["type"] {
+    return this.#log.typeAt(index);
+  }
+
+  /** Content code units of the chunks before event `index`. */
+  contentBefore(index: number): number {
+    return this.#log.contentBefore(index);
   }
 
   /** The SSE frame of each event (for inspection: viewers read `frameBytes`). */
@@ -302,7 +327,7 @@ export class Run {
     if (!this.running || this.mirrored) return;
     // The error belongs to the stage that was producing, else to where the log stands.
     const open = [...this.#open.entries()].at(-1);
-    const last = this.events[this.events.length - 1];
+    const last = this.#log.last!;
     this.#settleAll();
     this.#append({
       type: "error",
@@ -348,7 +373,7 @@ export class Run {
    */
   lose(): void {
     if (!this.running || !this.mirrored) return;
-    const last = this.events[this.events.length - 1];
+    const last = this.#log.last;
     const lost = streamLostEvents(this.info.id, {
       ts: this.#options.clock.now(),
       ...(last ? { panel: last.panel, stage: last.stage } : {}),
@@ -363,7 +388,7 @@ export class Run {
   }
 
   #finish(reason: FinishReason): void {
-    const last = this.events[this.events.length - 1];
+    const last = this.#log.last!;
     this.#append({
       type: "stream_done",
       panel: last.panel,

@@ -32,7 +32,8 @@ export function runStream(
 ): ReadableStream<Uint8Array> {
   const { clock, log } = options;
   let position = afterSeq;
-  let contentChars = 0;
+  // Where this viewer started: the demo's cut counts the characters it was sent.
+  const start = afterSeq;
   let ended = false;
   let heartbeat: TimerHandle | undefined;
   let stream!: ReadableStreamDefaultController<Uint8Array>;
@@ -46,7 +47,7 @@ export function runStream(
   };
   const viewer: ViewerHandle = {
     position: () => position,
-    liveFrom: run.events.length,
+    liveFrom: run.length,
     drop: (reason) => {
       if (!stop()) return;
       log("viewer_dropped", { runId: run.info.id, position, reason });
@@ -74,24 +75,24 @@ export function runStream(
     },
     async pull(controller) {
       while (!ended) {
-        if (position < run.events.length) {
-          const end = run.batchEnd(position, BATCH_BYTES);
-          let count = 0;
-          let cut = false;
-          while (position + count < end && !cut) {
-            const event = run.events[position + count++];
-            if (event.type !== "content_chunk") continue;
-            contentChars += event.content.length;
-            cut = options.cutAfterChars !== undefined && contentChars >= options.cutAfterChars;
+        if (position < run.length) {
+          let end = run.batchEnd(position, BATCH_BYTES);
+          const cut = options.cutAfterChars !== undefined &&
+            run.contentBefore(end) - run.contentBefore(start) >= options.cutAfterChars;
+          // The demo's cut falls after the chunk that reaches its character count.
+          if (cut) {
+            while (
+              run.contentBefore(end - 1) - run.contentBefore(start) >= options.cutAfterChars!
+            ) end--;
           }
-          const last = run.events[position + count - 1];
-          for (const bytes of run.frameBytes(position, position + count)) controller.enqueue(bytes);
-          position += count;
+          for (const bytes of run.frameBytes(position, end)) controller.enqueue(bytes);
+          const last = run.typeAt(end - 1);
+          position = end;
           if (cut) {
             stop();
             log("viewer_cut", { runId: run.info.id, position });
             controller.error(abruptEnd("demo connection cut"));
-          } else if (last.type === "stream_done") {
+          } else if (last === "stream_done") {
             stop();
             controller.close();
           }

@@ -3,7 +3,6 @@
  * runs (so a run replays after its in-memory TTL and after a restart).
  */
 import { DatabaseSync } from "node:sqlite";
-import type { SequencedEvent } from "../../protocol/events.ts";
 import type { RunInfo } from "../runs/run.ts";
 import type { Store, StoredConversation, StoredMessage } from "./store.ts";
 
@@ -81,8 +80,8 @@ export function openSqliteStore(path: string): Store {
         m.createdAt,
       );
     },
-    saveRun(info: RunInfo, events: readonly SequencedEvent[]) {
-      insertRun.run(info.id, JSON.stringify(info), JSON.stringify(events));
+    saveRun(info: RunInfo, eventsJson: string) {
+      insertRun.run(info.id, JSON.stringify(info), eventsJson);
     },
     loadRun(runId) {
       const row = selectRun.get(runId) as { info: string; events: string } | undefined;

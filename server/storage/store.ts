@@ -27,7 +27,8 @@ export interface StoredConversation {
 
 /** Where finished runs are saved and found again. */
 export interface RunStore {
-  saveRun(info: RunInfo, events: readonly SequencedEvent[]): void;
+  /** Saves a finished run: its info and its events as a JSON array. */
+  saveRun(info: RunInfo, eventsJson: string): void;
   loadRun(runId: string): { info: RunInfo; events: SequencedEvent[] } | undefined;
 }
 

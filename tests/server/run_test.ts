@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Run } from "../../server/runs/run.ts";
 import { RunLog } from "../../server/runs/run-log.ts";
 import { encodeEvent } from "../../protocol/sse-encode.ts";
+import type { SequencedEvent } from "../../protocol/events.ts";
 import { sha256Hex } from "../../server/runs/digest.ts";
 import { manualClock } from "./harness.ts";
 
@@ -155,6 +156,31 @@ Deno.test("run log bytes are every frame back to back, across pages and after co
     run.events.map((e) => encodeEvent(e)).join(""),
   );
   assert.equal(decode(before), beforeText, "views handed out earlier stay valid");
+});
+
+Deno.test("run log keeps each event's type and content length, and decodes the events whole", () => {
+  const { run } = newRun();
+  // Text a line-based reader could break: U+2028, U+2029, CR, a lone surrogate, "data: ".
+  run.write("chat", "Line\u2028sep\u2029para\rret \ud800 lone\ndata: {} ok. ");
+  run.closeStage("chat");
+  run.complete("stop");
+  const log = new RunLog();
+  const appended: SequencedEvent[] = [];
+  for (const event of run.events) {
+    log.append(event);
+    appended.push(event);
+  }
+  assert.deepEqual(log.events, appended);
+  assert.deepEqual(JSON.parse(log.eventsJson()), appended);
+  assert.deepEqual(appended.map((_, i) => log.typeAt(i)), appended.map((e) => e.type));
+  let chars = 0;
+  appended.forEach((event, i) => {
+    assert.equal(log.contentBefore(i), chars);
+    if (event.type === "content_chunk") chars += event.content.length;
+  });
+  assert.equal(log.contentBefore(appended.length), chars);
+  assert.equal(chars, run.panels.chat.length);
+  assert.deepEqual(log.last, appended.at(-1));
 });
 
 Deno.test("run log compaction leaves at most a quarter of its pages spare", () => {
