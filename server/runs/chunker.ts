@@ -31,11 +31,14 @@ export interface ChunkResult {
 // the margin lets the segmenter see what follows the last grapheme that may be used.
 const WINDOW = MAX_CHUNK * 4;
 const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-// ASCII without CR: every code unit is a grapheme of its own (only CR LF pairs up), and none
-// extends the grapheme before it, so where the text starts with such units the segmenter, the
-// chunker's main cost, can be skipped.
-// deno-lint-ignore no-control-regex -- control characters are part of the set on purpose
-const SINGLE_UNIT_GRAPHEMES = /^[\x00-\x0C\x0E-\x7F]*$/;
+// Code units that are each a grapheme of their own and never join the one before or after
+// (UAX #29: no Extend, ZWJ, SpacingMark, Prepend, surrogate, Hangul or CR): ASCII without CR,
+// Latin-1 to Spacing Modifier Letters, Greek, and the punctuation, currency, letterlike, arrow
+// and math blocks — where the text starts with such units the segmenter, the chunker's main cost,
+// can be skipped. The set is checked against Intl.Segmenter by chunker_test.ts.
+export const SINGLE_UNIT_GRAPHEMES =
+  // deno-lint-ignore no-control-regex -- control characters are part of the set on purpose
+  /^[\x00-\x0C\x0E-\x7F\u00A0-\u02FF\u0370-\u03FF\u2010-\u2027\u2030-\u205F\u2070-\u20CF\u2100-\u23FF]*$/;
 // The code units that decide the next chunk: its at most MAX_CHUNK, and the one after the last of
 // them, which settles it, and one more to know that more than MAX_CHUNK is settled.
 const HEAD = MAX_CHUNK + 2;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MAX_CHUNK, takeChunks } from "../../server/runs/chunker.ts";
+import { MAX_CHUNK, SINGLE_UNIT_GRAPHEMES, takeChunks } from "../../server/runs/chunker.ts";
 import { mulberry32 } from "../../server/providers/token-split.ts";
 
 const SAMPLE = "## Initial assessment\n\nA 67-year-old man with **acute dyspnoea** and " +
@@ -211,5 +211,25 @@ Deno.test("chunker property: only an idle flush's last chunk may be short", () =
     const chunks = chunkRandomly(text, randomCuts(text, random, false), random, true);
     assert.equal(chunks.map((c) => c.content).join(""), text);
     assertSizes(text, chunks);
+  }
+});
+
+Deno.test("chunker's single-unit set holds only code units that are graphemes of their own", () => {
+  const members: string[] = [];
+  for (let unit = 0; unit <= 0xffff; unit++) {
+    const char = String.fromCharCode(unit);
+    if (SINGLE_UNIT_GRAPHEMES.test(char)) members.push(char);
+  }
+  assert.ok(members.length > 1500);
+  // Every member next to every other in some order: shuffled sequences, each unit a grapheme.
+  const random = mulberry32(7);
+  for (let round = 0; round < 40; round++) {
+    const order = [...members];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const text = order.join("");
+    assert.equal(graphemes(text).length, text.length, `round ${round}`);
   }
 });
