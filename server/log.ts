@@ -16,3 +16,26 @@ export function createLogger(write: (line: string) => void, now: () => number = 
     write(JSON.stringify({ ts: new Date(now()).toISOString(), event, ...defined }));
   };
 }
+
+/**
+ * A line writer that sends the lines of one turn of the event loop in one write, instead of a
+ * synchronous write per line; `flush` sends what waits (before the process exits).
+ */
+export function batchedLines(write: (text: string) => void): {
+  line(text: string): void;
+  flush(): void;
+} {
+  let waiting: string[] = [];
+  const flush = () => {
+    if (waiting.length === 0) return;
+    const text = waiting.join("\n") + "\n";
+    waiting = [];
+    write(text);
+  };
+  return {
+    line(text) {
+      if (waiting.push(text) === 1) setTimeout(flush, 0);
+    },
+    flush,
+  };
+}

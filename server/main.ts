@@ -6,7 +6,7 @@
 import pkg from "../package.json" with { type: "json" };
 import { createApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
-import { createLogger } from "./log.ts";
+import { batchedLines, createLogger } from "./log.ts";
 import { createOpenAiProvider } from "./providers/openai.ts";
 import type { LlmProvider } from "./providers/provider.ts";
 import { createScriptedProvider } from "./providers/scripted.ts";
@@ -60,7 +60,15 @@ function openStore(dataDir: string): Store {
 }
 
 const config = readConfig();
-const log = createLogger((line) => console.error(line));
+const stderr = new TextEncoder();
+const logLines = batchedLines((text) => {
+  const bytes = stderr.encode(text);
+  for (let written = 0; written < bytes.length;) {
+    written += Deno.stderr.writeSync(bytes.subarray(written));
+  }
+});
+const log = createLogger(logLines.line);
+globalThis.addEventListener("unload", logLines.flush);
 // With REDIS_URL, Redis holds runs and conversations and SQLite is not opened at all.
 const redis = config.redisUrl === undefined ? undefined : await connectRedisBackend({
   url: config.redisUrl,
@@ -112,6 +120,7 @@ async function stop(signal: string): Promise<void> {
   await server.shutdown();
   store?.close();
   await redis?.close();
+  logLines.flush();
   Deno.exit(0);
 }
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
