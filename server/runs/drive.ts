@@ -2,6 +2,7 @@
 import {
   type CompletionRequest,
   type LlmProvider,
+  type ProviderDelta,
   ProviderError,
   type ProviderFinish,
 } from "../providers/provider.ts";
@@ -44,18 +45,25 @@ export async function pump(
   const local = new AbortController();
   const abortLocal = () => local.abort();
   run.controller.signal.addEventListener("abort", abortLocal, { once: true });
-  const silence = Promise.withResolvers<never>();
   const stream = upstream.provider.stream({ ...request, signal: local.signal });
   let answer = "";
   let answering = false;
+  // Rejects the pending read on silence. A fresh promise per read, rather than a race with one
+  // long-lived promise, which would collect a reaction for every delta of the completion.
+  let interrupt: (error: ProviderError) => void = () => {};
   const idle = idleTimer(
     clock,
     idleTimeoutMs,
-    () => silence.reject(new ProviderError("upstream_timeout")),
+    () => interrupt(new ProviderError("upstream_timeout")),
   );
+  const read = () =>
+    new Promise<IteratorResult<ProviderDelta, ProviderFinish>>((resolve, reject) => {
+      interrupt = reject;
+      stream.next().then(resolve, reject);
+    });
   try {
     while (run.running) {
-      const step = await Promise.race([stream.next(), silence.promise]);
+      const step = await read();
       if (!run.running) break;
       if (step.done) return { answer, finish: step.value };
       idle.touch();
