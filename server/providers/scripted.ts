@@ -13,7 +13,7 @@ import {
   type ProviderFinish,
 } from "./provider.ts";
 import { scriptedText } from "./scripted-text.ts";
-import { type Sleep, sleep as realSleep } from "./sleep.ts";
+import { coalescedSleep, type Sleep } from "./sleep.ts";
 import { seedFrom, splitTokens } from "./token-split.ts";
 
 /**
@@ -50,10 +50,16 @@ export interface ScriptedOptions {
 const MAX_LAG_MS = 100;
 /** Waits shorter than this between tokens do not listen for an abort. */
 const SHORT_WAIT_MS = 50;
+/**
+ * The real-time pause of every scripted stream: wake-ups share one timer per 4 ms, so a model
+ * that emulates thousands of streams does not cost a timer per token. Tokens keep their schedule:
+ * one that is due while another waits goes out with it.
+ */
+const pacing = coalescedSleep(4);
 
 /** Creates the scripted model. */
 export function createScriptedProvider(
-  { charsPerSec, firstTokenMs, sleep = realSleep, now = () => performance.now() }: ScriptedOptions,
+  { charsPerSec, firstTokenMs, sleep = pacing, now = () => performance.now() }: ScriptedOptions,
 ): ScriptedProvider {
   let pace = validPace(charsPerSec);
   let armed: ScriptedFault | undefined;
