@@ -5,6 +5,28 @@
 import { printTable, runWorker, writeResult } from "./lib/proc.mjs";
 import { round } from "./lib/stats.mjs";
 
+/** The columns of the cluster figure, here and in report.mjs. */
+export const CLUSTER_HEADER = [
+  "instance",
+  "completed",
+  "delivered / expected",
+  "errors; gaps; dups",
+  "lag p50 / p99 / max ms",
+  "CPU µs / delivered",
+];
+
+/** One row per instance of a cluster result, numbers shown by `show`. */
+export function clusterRows(result, show) {
+  return result.perInstance.map((r) => [
+    r.role,
+    `${r.completed} / ${r.viewers}`,
+    `${r.delivered} / ${r.expected}`,
+    `${r.errors}; ${r.gaps}; ${r.duplicates}`,
+    `${show(r.latencyMs.p50)} / ${show(r.latencyMs.p99)} / ${show(r.latencyMs.max)}`,
+    show(r.cpuPerDeliveredUs),
+  ]);
+}
+
 /** Runs the fan-out and writes bench/results/cluster-fanout.json. */
 export async function main(args = []) {
   const quick = args.includes("--quick");
@@ -12,24 +34,7 @@ export async function main(args = []) {
   console.log(
     `\nCluster fan-out: one run at ${result.rate} chunks/s, ${result.viewers} viewers over two instances`,
   );
-  printTable(
-    [
-      "instance",
-      "completed",
-      "delivered / expected",
-      "errors; gaps; dups",
-      "lag p50 / p99 / max ms",
-      "CPU µs / delivered",
-    ],
-    result.perInstance.map((r) => [
-      r.role,
-      `${r.completed} / ${r.viewers}`,
-      `${r.delivered} / ${r.expected}`,
-      `${r.errors}; ${r.gaps}; ${r.duplicates}`,
-      `${round(r.latencyMs.p50)} / ${round(r.latencyMs.p99)} / ${round(r.latencyMs.max)}`,
-      round(r.cpuPerDeliveredUs),
-    ]),
-  );
+  printTable(CLUSTER_HEADER, clusterRows(result, round));
   console.log(`\nwrote ${writeResult(quick ? "cluster-fanout-quick" : "cluster-fanout", result)}`);
 }
 

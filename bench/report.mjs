@@ -3,6 +3,7 @@
 //   node bench/report.mjs [--quick] [--compare <tag>]
 // `--compare tag` adds before/after tables: the untagged results beside `<part>-<tag>.json`.
 import { existsSync, readFileSync } from "node:fs";
+import { CLUSTER_HEADER, clusterRows } from "./cluster.mjs";
 import { root } from "./lib/proc.mjs";
 import { round } from "./lib/stats.mjs";
 
@@ -121,24 +122,7 @@ if (cluster) {
   out.push(
     `\n### Cluster fan-out: one run at ${cluster.rate} chunks/s, ${cluster.viewers} viewers over two instances on Redis (${cluster.at})\n`,
   );
-  out.push(table(
-    [
-      "instance",
-      "completed",
-      "delivered / expected",
-      "errors; gaps; dups",
-      "lag p50 / p99 / max ms",
-      "CPU µs / delivered",
-    ],
-    cluster.perInstance.map((r) => [
-      r.role,
-      `${r.completed} / ${r.viewers}`,
-      `${r.delivered} / ${r.expected}`,
-      `${r.errors}; ${r.gaps}; ${r.duplicates}`,
-      `${fmt(r.latencyMs.p50)} / ${fmt(r.latencyMs.p99)} / ${fmt(r.latencyMs.max)}`,
-      fmt(r.cpuPerDeliveredUs),
-    ]),
-  ));
+  out.push(table(CLUSTER_HEADER, clusterRows(cluster, fmt)));
 }
 
 const resume = load("resume");
