@@ -27,16 +27,25 @@ export function mulberry32(seed: number): () => number {
 
 /**
  * Cuts text into tokens of 1–6 code points, mid-word included. Cuts fall between code points,
- * so a surrogate pair is never split.
+ * so a surrogate pair is never split. Walks the code units rather than an array of code points:
+ * this runs on every scripted reply.
  */
 export function splitTokens(text: string, seed: number): string[] {
   const random = mulberry32(seed);
-  const points = Array.from(text);
   const tokens: string[] = [];
-  for (let i = 0; i < points.length;) {
-    const size = MIN_TOKEN + Math.floor(random() * (MAX_TOKEN - MIN_TOKEN + 1));
-    tokens.push(points.slice(i, i + size).join(""));
-    i += size;
+  for (let start = 0; start < text.length;) {
+    let points = MIN_TOKEN + Math.floor(random() * (MAX_TOKEN - MIN_TOKEN + 1));
+    let end = start;
+    for (; points > 0 && end < text.length; points--) end += isPairAt(text, end) ? 2 : 1;
+    tokens.push(text.slice(start, end));
+    start = end;
   }
   return tokens;
+}
+
+/** Whether a surrogate pair (one code point) starts at `index`. */
+function isPairAt(text: string, index: number): boolean {
+  const high = text.charCodeAt(index);
+  const low = text.charCodeAt(index + 1);
+  return high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
 }
