@@ -22,7 +22,8 @@ import {
   type ProviderErrorCode,
   type ProviderFinish,
 } from "./provider.ts";
-import { backoffMs, retryAfterMs } from "./retry-after.ts";
+import { retryAfterMs } from "../../protocol/retry-after.ts";
+import { backoffMs } from "./retry-after.ts";
 import { type Sleep, sleep as realSleep } from "./sleep.ts";
 import { idleTimer, systemClock } from "../runs/timers.ts";
 

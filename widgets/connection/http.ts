@@ -1,5 +1,6 @@
 /** The JSON side of the API as the elements use it: one request helper and error classification. */
 import { ApiError } from "../../protocol/api-error.ts";
+import { retryAfterMs } from "../../protocol/retry-after.ts";
 import type { StreamOutcome } from "./transport.ts";
 
 /** An HTTP error answer. */
@@ -23,17 +24,6 @@ export async function refusalOf(response: Response): Promise<Refusal> {
     // Not JSON (a proxy's error page): the status alone decides.
   }
   return refusal;
-}
-
-/**
- * How long a `Retry-After` value asks to wait at epoch ms `now`. Per RFC 9110 it is either a
- * number of seconds or an HTTP date; a date already past means no wait.
- */
-export function retryAfterMs(value: string | null, now: number): number | undefined {
-  if (value === null) return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** Whether an HTTP error is worth repeating: timeouts, rate limits and server errors are. */
