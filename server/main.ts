@@ -68,6 +68,7 @@ const logLines = batchedLines((text) => {
   }
 });
 const log = createLogger(logLines.line);
+// `unload` comes on every exit, `Deno.exit` included: what waits is written then.
 globalThis.addEventListener("unload", logLines.flush);
 // With REDIS_URL, Redis holds runs and conversations and SQLite is not opened at all.
 const redis = config.redisUrl === undefined ? undefined : await connectRedisBackend({
@@ -120,7 +121,6 @@ async function stop(signal: string): Promise<void> {
   await server.shutdown();
   store?.close();
   await redis?.close();
-  logLines.flush();
   Deno.exit(0);
 }
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -33,12 +33,13 @@ export function coalescedSleep(tickMs: number, clock: Clock = systemClock): Slee
       const at = Math.ceil((now + ms) / tickMs) * tickMs;
       let due = wakeups.get(at);
       if (due === undefined) {
-        const waiting: (() => void)[] = due = [];
+        const waiting: (() => void)[] = [];
         wakeups.set(at, waiting);
         clock.setTimeout(() => {
           wakeups.delete(at);
           for (const wake of waiting) wake();
         }, at - now);
+        due = waiting;
       }
       if (signal === undefined) return void due.push(resolve);
       // An abort ends the wait early; the tick's later call of `done` then changes nothing.

@@ -32,8 +32,10 @@ export function runStream(
 ): ReadableStream<Uint8Array> {
   const { clock, log } = options;
   let position = afterSeq;
-  // Where this viewer started: the demo's cut counts the characters it was sent.
-  const start = afterSeq;
+  // The demo's cut: the response ends once this viewer was sent that many content characters.
+  const cutAt = options.cutAfterChars === undefined
+    ? Infinity
+    : run.contentBefore(afterSeq) + options.cutAfterChars;
   let ended = false;
   let heartbeat: TimerHandle | undefined;
   let stream!: ReadableStreamDefaultController<Uint8Array>;
@@ -77,14 +79,9 @@ export function runStream(
       while (!ended) {
         if (position < run.length) {
           let end = run.batchEnd(position, BATCH_BYTES);
-          const cut = options.cutAfterChars !== undefined &&
-            run.contentBefore(end) - run.contentBefore(start) >= options.cutAfterChars;
-          // The demo's cut falls after the chunk that reaches its character count.
-          if (cut) {
-            while (
-              run.contentBefore(end - 1) - run.contentBefore(start) >= options.cutAfterChars!
-            ) end--;
-          }
+          const cut = run.contentBefore(end) >= cutAt;
+          // The cut falls right after the chunk that reaches its character count.
+          if (cut) { while (run.contentBefore(end - 1) >= cutAt) end--; }
           for (const bytes of run.frameBytes(position, end)) controller.enqueue(bytes);
           const last = run.typeAt(end - 1);
           position = end;

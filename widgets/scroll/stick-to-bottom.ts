@@ -23,8 +23,6 @@ export class StickToBottomController implements ReactiveController {
   readonly #content: () => HTMLElement | null | undefined;
   #bound?: HTMLElement;
   #stuck = true;
-  /** A jump to the latest content waits for the update it requested. */
-  #jumping = false;
   #lastScrollTop = 0;
   readonly #resizes = new ResizeObserver(() => this.#reconcile());
 
@@ -51,6 +49,7 @@ export class StickToBottomController implements ReactiveController {
     if (this.#bound === undefined) this.#host.requestUpdate();
   }
 
+  /** Binds to the scroller once rendered: its observer reports the first sizes, and every change. */
   hostUpdated(): void {
     const scroller = this.#scroller() ?? undefined;
     if (scroller !== this.#bound) {
@@ -60,12 +59,6 @@ export class StickToBottomController implements ReactiveController {
       if (scroller) this.#resizes.observe(scroller);
       if (content) this.#resizes.observe(content);
       this.#bound = scroller;
-      // The observer reports the first sizes too, and every later change.
-      return;
-    }
-    if (this.#jumping) {
-      this.#jumping = false;
-      this.#reconcile();
     }
   }
 
@@ -98,7 +91,7 @@ export class StickToBottomController implements ReactiveController {
   /** Scrolls to the latest content and follows it again. */
   jumpToLatest(): void {
     this.#stuck = true;
-    this.#jumping = true;
+    this.#reconcile();
     this.#host.requestUpdate();
   }
 
