@@ -2,6 +2,7 @@
 import type { Config } from "./config.ts";
 import type { Logger } from "./log.ts";
 import type { LlmProvider } from "./providers/provider.ts";
+import type { ScriptedFault } from "./providers/scripted.ts";
 import type { RunRegistry } from "./runs/run-registry.ts";
 import type { Run } from "./runs/run.ts";
 import type { Clock } from "./runs/timers.ts";
@@ -12,6 +13,8 @@ import type { Conversations } from "./storage/store.ts";
 /** Switches the demo controls flip while the server runs. */
 export interface RuntimeState {
   streamingEnabled: boolean;
+  /** Demo fault armed for the next run started: its model fails, stalls or is rate limited. */
+  pendingFault?: ScriptedFault;
   /** Demo fault armed for the next run: cut its first SSE response after this many characters. */
   pendingCut?: number;
   /** Runs whose first SSE response is to be cut, and after how many characters. */

@@ -34,6 +34,27 @@ export interface ScriptedProvider extends LlmProvider {
   setCharsPerSec(n: number): void;
 }
 
+/** Whether a provider is the scripted model, with its controls. */
+export function isScripted(provider: LlmProvider): provider is ScriptedProvider {
+  return provider.name === "scripted" && "armFault" in provider;
+}
+
+/**
+ * The scripted model as one run sees it: `fault` is armed right as the run makes its first model
+ * call, so no other run's call (a workflow's later stage, say) can take it first.
+ */
+export function withFaultForRun(provider: ScriptedProvider, fault: ScriptedFault): LlmProvider {
+  let pending: ScriptedFault | undefined = fault;
+  return {
+    name: provider.name,
+    stream(request) {
+      if (pending) provider.armFault(pending);
+      pending = undefined;
+      return provider.stream(request);
+    },
+  };
+}
+
 /** Pacing and the injectable pause. */
 export interface ScriptedOptions {
   charsPerSec: number;

@@ -7,8 +7,7 @@ import * as z from "zod/mini";
 import type { AppContext } from "../context.ts";
 import { readJson } from "../http/body.ts";
 import { HttpError } from "../http/errors.ts";
-import type { LlmProvider } from "../providers/provider.ts";
-import type { ScriptedProvider } from "../providers/scripted.ts";
+import { isScripted, type ScriptedProvider } from "../providers/scripted.ts";
 
 const DEFAULT_AFTER_CHARS = 300;
 const count = z.int().check(z.minimum(0), z.maximum(1_000_000));
@@ -26,7 +25,8 @@ const StreamingRequest = z.strictObject({ enabled: z.boolean() });
 export function demoRoutes(app: Hono, ctx: AppContext): void {
   const read = <T>(request: Request, schema: z.ZodMiniType<T>) =>
     readJson(request, schema, { maxBytes: ctx.config.maxBodyBytes });
-  const scripted = (): ScriptedProvider => {
+  /** The scripted model, whose controls these are; 409 with any other provider. */
+  const requireScripted = (): ScriptedProvider => {
     if (!isScripted(ctx.provider)) {
       throw new HttpError(409, "invalid_request", "This control needs the scripted provider");
     }
@@ -43,16 +43,18 @@ export function demoRoutes(app: Hono, ctx: AppContext): void {
     switch (fault) {
       case "fail":
       case "stall":
-        scripted().armFault({ kind: fault, afterChars });
+        requireScripted();
+        ctx.state.pendingFault = { kind: fault, afterChars };
         break;
       case "rate_limit":
-        scripted().armFault({ kind: "rate_limit" });
+        requireScripted();
+        ctx.state.pendingFault = { kind: "rate_limit" };
         break;
       case "cut":
         ctx.state.pendingCut = afterChars;
         break;
       case "none":
-        if (isScripted(ctx.provider)) ctx.provider.armFault(undefined);
+        ctx.state.pendingFault = undefined;
         ctx.state.pendingCut = undefined;
         break;
     }
@@ -62,7 +64,7 @@ export function demoRoutes(app: Hono, ctx: AppContext): void {
 
   app.post("/api/demo/pace", async (c) => {
     const { charsPerSec } = await read(c.req.raw, PaceRequest);
-    scripted().setCharsPerSec(charsPerSec);
+    requireScripted().setCharsPerSec(charsPerSec);
     return c.json({ charsPerSec });
   });
 
@@ -72,8 +74,4 @@ export function demoRoutes(app: Hono, ctx: AppContext): void {
     ctx.log("streaming_switched", { enabled });
     return c.json({ streaming: enabled });
   });
-}
-
-function isScripted(provider: LlmProvider): provider is ScriptedProvider {
-  return provider.name === "scripted" && "armFault" in provider;
 }

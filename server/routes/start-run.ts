@@ -5,6 +5,7 @@
 import type { Context } from "hono";
 import type { ChatRequest } from "../../protocol/requests.ts";
 import { getCase } from "../cases/cases.ts";
+import { isScripted, withFaultForRun } from "../providers/scripted.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { CHAT_PLAN, driveChat } from "../runs/chat-run.ts";
@@ -160,9 +161,13 @@ async function startRun(
   }
 }
 
+/** The model and its limits for a run being started, which takes the demo fault armed for it. */
 function upstreamOf(ctx: AppContext): Upstream {
+  const fault = ctx.state.pendingFault;
+  ctx.state.pendingFault = undefined;
+  const { provider } = ctx;
   return {
-    provider: ctx.provider,
+    provider: fault && isScripted(provider) ? withFaultForRun(provider, fault) : provider,
     clock: ctx.clock,
     idleTimeoutMs: ctx.config.upstreamIdleTimeoutMs,
   };

@@ -1,6 +1,8 @@
 /** Bad input, limits, flags, CORS and static files: every answer is the documented JSON. */
 import assert from "node:assert/strict";
 import { ApiError } from "../../protocol/api-error.ts";
+import { createSseDecoder } from "../../protocol/sse-decode.ts";
+import { createScriptedProvider } from "../../server/providers/scripted.ts";
 import {
   gatedProvider,
   makeApp,
@@ -385,6 +387,42 @@ Deno.test("demo fail fault ends the next run with upstream_error after partial t
     assert.ok(error?.type === "error" && error.metadata.error_code === "upstream_error");
     const text = events.filter((e) => e.type === "content_chunk").map((e) => e.content).join("");
     assert.equal(text.length, 50);
+  } finally {
+    h.close();
+  }
+});
+
+Deno.test("a demo fault goes to the next run started, not to a later stage of a running one", async () => {
+  // Each model call waits 20 ms for its first token: the workflow is between calls for a while.
+  const provider = createScriptedProvider({ charsPerSec: 1_000_000, firstTokenMs: 20 });
+  const h = makeApp({ provider, config: { demoControls: true } });
+  try {
+    const running = await h.app.request("/api/cases/aki-nsaids/workflow/start/stream");
+    const reader = running.body!.getReader();
+    const decoder = createSseDecoder();
+    const seen: string[] = [];
+    const readUntil = async (done: () => boolean) => {
+      while (!done()) {
+        const step = await reader.read();
+        if (step.done) return;
+        for (const message of decoder.push(step.value)) seen.push(JSON.parse(message.data).type);
+      }
+    };
+    const count = (type: string) => seen.filter((t) => t === type).length;
+    await readUntil(() => count("stage_complete") === 1);
+    await h.app.request("/api/demo/faults", post('{"fault":"fail","afterChars":10}'));
+    // The workflow makes its next model calls before the chat is even started.
+    await readUntil(() => count("stage_complete") === 3 || seen.includes("stream_done"));
+    const chat = await readEvents(
+      await h.app.request("/api/chat/stream", post('{"message":"Next?"}')),
+    );
+    assert.equal(
+      chat.find((e) => e.type === "error")?.metadata.error_code,
+      "upstream_error",
+      "the chat started after the fault was armed failed",
+    );
+    await readUntil(() => seen.includes("stream_done"));
+    assert.ok(!seen.includes("error"), "the workflow that was running completed");
   } finally {
     h.close();
   }
