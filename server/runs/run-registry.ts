@@ -117,7 +117,6 @@ export class RunRegistry {
                 if (broken || !run.running) return;
                 broken = true;
                 options.log("run_log_write_failed", { runId: run.info.id, seq: event.seq });
-                run.controller.abort();
                 run.fail("upstream_unavailable");
               }),
           }
@@ -170,7 +169,6 @@ export class RunRegistry {
     this.#closed = true;
     for (const run of this.#runs.values()) {
       if (run.running) {
-        run.controller.abort();
         // The server, not the model, is going away: `overloaded` ("the server is busy; please try
         // again shortly") is the closed list's code for a server that cannot serve this run now,
         // as new runs are refused after shutdown too; a retry reaches the restarted server.

@@ -95,6 +95,7 @@ export class Run {
   readonly #options: RunOptions;
   #status: RunStatus = "running";
   #mirrored = false;
+  #closed = false;
   #changed = Promise.withResolvers<void>();
   #done = Promise.withResolvers<void>();
 
@@ -128,7 +129,7 @@ export class Run {
     const last = events[events.length - 1];
     // A log without its stream_done was cut short: it ended in error.
     run.#status = last?.type === "stream_done" ? statusOf(last.metadata.finish_reason) : "error";
-    run.#end();
+    run.#finalize();
     return run;
   }
 
@@ -191,6 +192,14 @@ export class Run {
   /** Whether the run is still producing. */
   get running(): boolean {
     return this.#status === "running";
+  }
+
+  /**
+   * Whether the log is complete: no event will follow. A run stops `running` first and closes its
+   * log a moment later, once its last events are logged; readers of the log wait for this.
+   */
+  get closed(): boolean {
+    return this.#closed;
   }
 
   /** Whether this run mirrors one another process produces. */
@@ -324,36 +333,18 @@ export class Run {
 
   /** Ends the run with an `error` event (partial content stays) and `stream_done{error}`. */
   fail(code: ErrorCode): void {
-    if (!this.running || this.mirrored) return;
-    // The error belongs to the stage that was producing, else to where the log stands.
-    const open = [...this.#open.entries()].at(-1);
-    const last = this.#log.last!;
-    this.#settleAll();
-    this.#append({
-      type: "error",
-      panel: open?.[0] ?? last.panel,
-      stage: open?.[1].stage ?? last.stage,
-      content: errorMessage(code),
-      // Every failure of a run is worth retrying: it never comes from the request itself.
-      metadata: { error_code: code, retry_available: true },
-    });
-    this.#finish("error");
+    if (this.mirrored) return;
+    this.#end("error", code);
   }
 
   /** Ends the run normally. */
   complete(reason: "stop" | "length"): void {
-    if (!this.running) return;
-    this.#settleAll();
-    this.#finish(reason);
+    this.#end(reason);
   }
 
-  /** Cancels: aborts the upstream call and ends with `stream_done{cancelled}`; false when over. */
+  /** Cancels: ends with `stream_done{cancelled}`, which aborts the upstream call; false when over. */
   cancel(): boolean {
-    if (!this.running || this.mirrored) return false;
-    this.controller.abort();
-    this.#settleAll();
-    this.#finish("cancelled");
-    return true;
+    return !this.mirrored && this.#end("cancelled");
   }
 
   /** Takes the next event of a mirrored run, in seq order; `stream_done` ends the mirror. */
@@ -363,7 +354,7 @@ export class Run {
     this.#wake();
     if (event.type !== "stream_done") return;
     this.#status = statusOf(event.metadata.finish_reason);
-    this.#end();
+    this.#finalize();
     this.#options.hooks?.onFinish?.(this);
   }
 
@@ -383,11 +374,33 @@ export class Run {
     for (const event of lost) this.#log.append(event);
     this.#status = "error";
     this.#wake();
-    this.#end();
+    this.#finalize();
     this.#options.hooks?.onFinish?.(this);
   }
 
-  #finish(reason: FinishReason): void {
+  /**
+   * The one way a live run ends, at most once: the status leaves `running` before anything else
+   * happens, so nothing that runs while the run ends (a viewer dropped, the upstream aborted and
+   * its driver failing) can end it again. The held text goes out, then the error (if any) and
+   * `stream_done`; only then is the upstream call aborted.
+   */
+  #end(reason: FinishReason, code?: ErrorCode): boolean {
+    if (!this.running) return false;
+    this.#status = statusOf(reason);
+    // The error belongs to the stage that was producing, else to where the log stands.
+    const open = [...this.#open.entries()].at(-1);
+    this.#settleAll();
+    if (code !== undefined) {
+      const last = this.#log.last!;
+      this.#append({
+        type: "error",
+        panel: open?.[0] ?? last.panel,
+        stage: open?.[1].stage ?? last.stage,
+        content: errorMessage(code),
+        // Every failure of a run is worth retrying: it never comes from the request itself.
+        metadata: { error_code: code, retry_available: true },
+      });
+    }
     const last = this.#log.last!;
     this.#append({
       type: "stream_done",
@@ -400,13 +413,15 @@ export class Run {
         digest: digestOf(this.panels),
       },
     });
-    this.#status = statusOf(reason);
-    this.#end();
+    this.#finalize();
     this.#options.hooks?.onFinish?.(this);
+    this.controller.abort();
+    return true;
   }
 
   /** The log is complete: it is kept (until the TTL) without spare room, and waiters resume. */
-  #end(): void {
+  #finalize(): void {
+    this.#closed = true;
     this.#log.compact();
     this.#done.resolve();
   }

@@ -95,7 +95,7 @@ export function runStream(
           }
           return;
         }
-        if (!run.running) {
+        if (run.closed) {
           stop();
           controller.close();
           return;
