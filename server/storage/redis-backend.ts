@@ -7,6 +7,7 @@
 import { Redis } from "ioredis";
 import type { Logger } from "../log.ts";
 import type { SharedRuns } from "../runs/shared-runs.ts";
+import { type Clock, systemClock } from "../runs/timers.ts";
 import { redisConversations } from "./redis-conversations.ts";
 import { redisRuns } from "./redis-runs.ts";
 import type { Conversations } from "./store.ts";
@@ -26,6 +27,8 @@ export interface RedisBackendOptions {
   leaseMs: number;
   runTtlMs: number;
   log: Logger;
+  /** Times leases, follows and waits; the real clock unless a test injects one. */
+  clock?: Clock;
 }
 
 // A command unanswered this long fails (a blocking read adds its own block time).
@@ -35,7 +38,8 @@ const START_WAIT_MS = 5000;
 
 /** Connects to Redis; resolves once connected, or after START_WAIT_MS with the client retrying. */
 export async function connectRedisBackend(options: RedisBackendOptions): Promise<RedisBackend> {
-  const { url, log } = options;
+  const { url, log, clock = systemClock } = options;
+  const ready = (client: Redis, timeoutMs: number) => readyOn(client, { timeoutMs, clock });
   const open = (extra: { commandTimeout?: number; enableOfflineQueue?: boolean } = {}) => {
     const client = new Redis(url, {
       enableOfflineQueue: false,
@@ -59,6 +63,7 @@ export async function connectRedisBackend(options: RedisBackendOptions): Promise
     instanceId: options.instanceId,
     leaseMs: options.leaseMs,
     runTtlMs: options.runTtlMs,
+    clock,
     log,
     connect: () =>
       // Blocking reads wait up to a sixth of the lease (at most 1 s) on their own connection;
@@ -72,23 +77,26 @@ export async function connectRedisBackend(options: RedisBackendOptions): Promise
     async close() {
       runs.close();
       // QUIT is answered after every command sent before it: the last events are not lost.
-      const timer = setTimeout(() => main.disconnect(), COMMAND_TIMEOUT_MS);
+      const timer = clock.setTimeout(() => main.disconnect(), COMMAND_TIMEOUT_MS);
       await main.quit().catch(() => main.disconnect());
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
     },
   };
 }
 
 /** Resolves once `client` is ready; rejects after `timeoutMs`. */
-function ready(client: Redis, timeoutMs: number): Promise<void> {
+function readyOn(
+  client: Redis,
+  { timeoutMs, clock }: { timeoutMs: number; clock: Clock },
+): Promise<void> {
   if (client.status === "ready") return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       client.off("ready", done);
       reject(new Error("Redis not ready"));
     }, timeoutMs);
     const done = () => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       resolve();
     };
     client.once("ready", done);

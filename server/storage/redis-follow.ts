@@ -2,39 +2,43 @@
  * Following one run live on Redis: a blocking-read loop on its own connection that hands the
  * run's events on in seq order, and checks the owner's lease whenever the stream is quiet.
  */
-import type { SequencedEvent } from "../../protocol/events.ts";
-import type { Follow, FollowHandlers } from "../runs/shared-runs.ts";
-import {
-  effectiveStatus,
-  entryId,
-  leaseCheckMs,
-  runKeys,
-  type RunMeta,
-  seqOfEntry,
-} from "./redis-layout.ts";
-import type { RedisRunsOptions } from "./redis-runs.ts";
+import type { Redis } from "ioredis";
+import type { Logger } from "../log.ts";
+import type { Follow, FollowHandlers, SharedRun } from "../runs/shared-runs.ts";
+import type { Clock } from "../runs/timers.ts";
+import { readEntries, type StreamEntry } from "./redis-entries.ts";
+import { entryId, leaseCheckMs, runKeys } from "./redis-layout.ts";
 
-/** What a follow needs from the shared log. */
-export interface FollowContext extends RedisRunsOptions {
-  loadMeta(runId: string): Promise<RunMeta | undefined>;
-  markLost(runId: string): Promise<unknown>;
-  forget(): void;
+/** The follow's own connection: a blocking read holds the connection it runs on. */
+export interface FollowConnection {
+  /** Resolves once connected; rejects after `timeoutMs`. */
+  ready(timeoutMs: number): Promise<void>;
+  /** The entries after `seq`, waiting up to `blockMs` for one; null when none came. */
+  entriesAfter(seq: number, blockMs: number): Promise<StreamEntry[] | null>;
+  close(): void;
+}
+
+/** What a follow uses. */
+export interface FollowOptions {
+  connection: FollowConnection;
+  /** How the run stands at `now` (a lapsed lease counts as lost); undefined once it is gone. */
+  standing(now: number): Promise<SharedRun["status"] | undefined>;
+  handlers: FollowHandlers;
+  /** Called once when the follow ends, however it ends. */
+  onStop(): void;
+  clock: Clock;
+  leaseMs: number;
+  log: Logger;
 }
 
 /**
- * One blocking-read loop on its own connection: hands the run's events on in seq order and
- * checks the owner's lease whenever the stream is quiet. A Redis outage longer than the lease
- * counts as a loss, so a viewer never hangs.
+ * Follows a run from the event after `afterSeq` until its `stream_done` or its loss. A quiet
+ * stream makes it check the lease; a malformed entry, a gap, or a Redis outage longer than the
+ * lease counts as a loss, so a viewer never hangs.
  */
-export function followRun(
-  runId: string,
-  afterSeq: number,
-  context: FollowContext & { handlers: FollowHandlers },
-): Follow {
-  const { leaseMs, log, handlers } = context;
+export function followRun(runId: string, afterSeq: number, options: FollowOptions): Follow {
+  const { connection, handlers, clock, leaseMs, log } = options;
   const blockMs = leaseCheckMs(leaseMs);
-  const key = runKeys(runId).events;
-  const connection = context.connect();
   let stopped = false;
   let last = afterSeq;
   let unreachableSince: number | undefined;
@@ -42,8 +46,8 @@ export function followRun(
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    context.forget();
-    connection.disconnect();
+    options.onStop();
+    connection.close();
   };
   const lose = () => {
     if (stopped) return;
@@ -53,30 +57,26 @@ export function followRun(
 
   // Returns true when the run ended (its last event went out, or it is lost).
   const step = async (): Promise<boolean> => {
-    const reply = await connection.xread("BLOCK", blockMs, "STREAMS", key, entryId(last)) as
-      | [string, [string, string[]][]][]
-      | null;
-    for (const [id, fields] of reply?.[0]?.[1] ?? []) {
-      const seq = seqOfEntry(id);
-      // A gap cannot be served without breaking the no-gap guarantee: the run is lost here.
-      if (seq !== last + 1) return lose(), true;
-      const event = JSON.parse(fields[1]) as SequencedEvent;
-      last = seq;
-      handlers.event(event);
-      if (event.type === "stream_done") return true;
+    const entries = await connection.entriesAfter(last, blockMs);
+    if (entries) {
+      const { events, intact } = readEntries(entries, { runId, afterSeq: last });
+      for (const event of events) {
+        last = event.seq;
+        handlers.event(event);
+        if (event.type === "stream_done") return true;
+      }
+      if (!intact) return lose(), true;
+      return false;
     }
-    if (reply) return false;
-    const meta = await context.loadMeta(runId);
-    if (!meta) return lose(), true;
-    if (effectiveStatus(meta, Date.now()) !== "lost") return false;
-    await context.markLost(runId);
+    const status = await options.standing(clock.now());
+    if (status !== undefined && status !== "lost") return false;
     lose();
     return true;
   };
 
   void (async () => {
     try {
-      await context.ready(connection, leaseMs);
+      await connection.ready(leaseMs);
     } catch {
       // Counted as unreachable below.
     }
@@ -86,17 +86,35 @@ export function followRun(
         unreachableSince = undefined;
       } catch {
         if (stopped) break;
-        unreachableSince ??= Date.now();
-        if (Date.now() - unreachableSince > leaseMs) {
+        unreachableSince ??= clock.now();
+        if (clock.now() - unreachableSince > leaseMs) {
           log("run_follow_unreachable", { runId, lastSeq: last });
           lose();
           break;
         }
-        await new Promise((resolve) => setTimeout(resolve, blockMs));
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, blockMs));
       }
     }
     stop();
   })();
 
   return { stop };
+}
+
+/** A follow connection over `redis` reading the stream of `runId`. */
+export function followConnection(
+  redis: Redis,
+  { runId, ready }: { runId: string; ready(redis: Redis, timeoutMs: number): Promise<void> },
+): FollowConnection {
+  const key = runKeys(runId).events;
+  return {
+    ready: (timeoutMs) => ready(redis, timeoutMs),
+    async entriesAfter(seq, blockMs) {
+      const reply = await redis.xread("BLOCK", blockMs, "STREAMS", key, entryId(seq)) as
+        | [string, StreamEntry[]][]
+        | null;
+      return reply?.[0]?.[1] ?? null;
+    },
+    close: () => redis.disconnect(),
+  };
 }
