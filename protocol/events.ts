@@ -26,6 +26,7 @@ export const ErrorCode = z.enum([
   "streaming_disabled",
   "overloaded",
   "internal",
+  "content_filtered",
 ]);
 /** An error code. */
 export type ErrorCode = z.infer<typeof ErrorCode>;

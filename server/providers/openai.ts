@@ -59,19 +59,25 @@ export function createOpenAiProvider(
     for (let attempt = 0;; attempt++) {
       signal.throwIfAborted();
       const watchdog = idleWatchdog(signal, idleTimeoutMs);
+      // Bytes the SDK drops (keep-alive comments) and chunks without text show the upstream is alive.
+      const alive = () => {
+        watchdog.touch();
+        request.onActivity?.();
+      };
       let produced = false;
       try {
-        const upstream = await client.chat.completions.create(
-          { model, messages, stream: true },
-          { signal: watchdog.signal },
-        );
+        const upstream = await client.withOptions({ fetch: observedFetch(alive) }).chat.completions
+          .create({ model, messages, stream: true }, { signal: watchdog.signal });
         let finish: string | null = null;
+        let toolCalls = false;
         watchdog.arm();
         for await (const chunk of upstream) {
           // Silence is measured on the upstream only, not while the consumer holds a delta.
           watchdog.disarm();
           const read = readChunk(chunk);
           finish = read.finish ?? finish;
+          toolCalls ||= read.toolCalls;
+          if (read.deltas.length === 0) request.onActivity?.();
           for (const delta of read.deltas) {
             produced = true;
             yield delta;
@@ -81,7 +87,7 @@ export function createOpenAiProvider(
         // An abort (the caller's or the watchdog's) ends the SDK's iteration quietly, with no
         // finish reason: the catch below tells those apart from a truncated stream.
         if (finish === null) throw new ProviderError("upstream_error");
-        return finish === "length" ? "length" : "stop";
+        return finishOf(finish, toolCalls);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         if (watchdog.timedOut) throw new ProviderError("upstream_timeout", { cause: error });
@@ -90,9 +96,10 @@ export function createOpenAiProvider(
         const retry = !produced && failure.retryable && attempt < MAX_RETRIES &&
           now() + wait < deadline;
         if (!retry) {
-          throw error instanceof ProviderError
-            ? error
-            : new ProviderError(failure.code, { cause: error });
+          throw error instanceof ProviderError ? error : new ProviderError(failure.code, {
+            cause: error,
+            ...(failure.refused ? { detail: "refused" } : {}),
+          });
         }
         await sleep(wait, signal);
       } finally {
@@ -104,10 +111,24 @@ export function createOpenAiProvider(
   return { name: "openai", stream };
 }
 
+/**
+ * How a completion that finished ended. A content filter withheld the rest of the answer; tool
+ * calls are never asked for, so a completion that makes them has no answer to give.
+ */
+function finishOf(finish: string, toolCalls: boolean): ProviderFinish {
+  if (finish === "content_filter") throw new ProviderError("content_filtered");
+  if (toolCalls || finish === "tool_calls" || finish === "function_call") {
+    throw new ProviderError("upstream_error", { detail: "tool_calls" });
+  }
+  return finish === "length" ? "length" : "stop";
+}
+
 /** What a failed attempt means: the code to report, and whether another attempt may help. */
 interface Failure {
   code: ProviderErrorCode;
   retryable: boolean;
+  /** The model service refused the request itself: asking again cannot succeed. */
+  refused?: boolean;
   retryAfter?: string | null;
 }
 
@@ -128,7 +149,9 @@ function classify(error: unknown): Failure {
         : "upstream_error";
       return { code, retryable: true, retryAfter };
     }
-    return { code: "upstream_error", retryable: false };
+    // A timeout or conflict may pass; any other 4xx is the request itself refused.
+    if (status === 408 || status === 409) return { code: "upstream_error", retryable: false };
+    return { code: "upstream_error", retryable: false, refused: true };
   }
   // The SDK's own parse failures: the upstream spoke, but not the protocol.
   if (error instanceof OpenAI.OpenAIError || error instanceof SyntaxError) {
@@ -138,6 +161,24 @@ function classify(error: unknown): Failure {
   return { code: "upstream_error", retryable: true };
 }
 
+/** `fetch` that calls `onBytes` for every piece of the response body as it arrives. */
+function observedFetch(onBytes: () => void): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, init);
+    if (!response.body) return response;
+    const body = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          onBytes();
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    const { status, statusText, headers } = response;
+    return new Response(body, { status, statusText, headers });
+  };
+}
+
 /**
  * An abort signal that follows `parent` and also fires after `idleMs` of silence while armed.
  * Disposing it aborts the upstream too, so a consumer that stops early never leaks a request.
@@ -145,6 +186,7 @@ function classify(error: unknown): Failure {
 function idleWatchdog(parent: AbortSignal, idleMs: number) {
   const controller = new AbortController();
   let timedOut = false;
+  let armed = false;
   const follow = () => controller.abort(parent.reason);
   parent.addEventListener("abort", follow, { once: true });
   const idle = idleTimer(systemClock, idleMs, () => {
@@ -156,8 +198,18 @@ function idleWatchdog(parent: AbortSignal, idleMs: number) {
     get timedOut() {
       return timedOut;
     },
-    arm: idle.touch,
-    disarm: idle.pause,
+    arm() {
+      armed = true;
+      idle.touch();
+    },
+    disarm() {
+      armed = false;
+      idle.pause();
+    },
+    /** Bytes arrived: silence starts again, unless the consumer is holding a delta. */
+    touch() {
+      if (armed) idle.touch();
+    },
     dispose() {
       idle.stop();
       parent.removeEventListener("abort", follow);

@@ -25,6 +25,11 @@ export interface CompletionRequest {
   analysis?: string;
   /** Aborting it must stop the upstream call at once. */
   signal: AbortSignal;
+  /**
+   * Called whenever the upstream shows it is alive without text: a keep-alive comment, an empty
+   * or tool-call chunk. It counts as activity for the idle timeout, as a delta does.
+   */
+  onActivity?: () => void;
 }
 
 /** A piece of model output: `reasoning` (thinking deltas) or `answer` text. */
@@ -46,13 +51,36 @@ export interface LlmProvider {
 /** Upstream failure codes a provider may raise. */
 export type ProviderErrorCode = Extract<
   ErrorCode,
-  "upstream_unavailable" | "upstream_timeout" | "upstream_error" | "rate_limited"
+  | "upstream_unavailable"
+  | "upstream_timeout"
+  | "upstream_error"
+  | "rate_limited"
+  | "content_filtered"
 >;
+
+/**
+ * Why an `upstream_error` cannot succeed on a retry, when it cannot: the model service refused
+ * the request (401, 403, 400), or the model asked to call tools, which this server never offers.
+ */
+export type ProviderFailureDetail = "refused" | "tool_calls";
+
+/** What a provider failure says beyond its code. */
+export interface ProviderErrorOptions {
+  cause?: unknown;
+  detail?: ProviderFailureDetail;
+}
 
 /** A sanitized provider failure: a code only, never upstream text, URLs, keys or stacks. */
 export class ProviderError extends Error {
   override name = "ProviderError";
-  constructor(readonly code: ProviderErrorCode, options?: { cause?: unknown }) {
-    super(code, options);
+  readonly detail: ProviderFailureDetail | undefined;
+  constructor(readonly code: ProviderErrorCode, options: ProviderErrorOptions = {}) {
+    super(code, { cause: options.cause });
+    this.detail = options.detail;
+  }
+
+  /** Whether the same request may succeed if asked again. */
+  get retryable(): boolean {
+    return this.code !== "content_filtered" && this.detail === undefined;
   }
 }

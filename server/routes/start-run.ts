@@ -108,7 +108,12 @@ export async function startChat(
  * the orphan grace applies as for any viewer.
  */
 export async function awaitRun(run: Run, signal: AbortSignal): Promise<void> {
-  const holder = { position: () => run.length, liveFrom: 0, drop: () => {} };
+  const holder = {
+    position: () => run.length,
+    liveFrom: 0,
+    stalledSince: () => undefined,
+    drop: () => {},
+  };
   run.addViewer(holder);
   const gone = () => run.removeViewer(holder);
   signal.addEventListener("abort", gone, { once: true });

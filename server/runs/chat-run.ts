@@ -16,20 +16,23 @@ export const CHAT_PLAN: PlanEntry[] = [
 ];
 
 /**
- * Drives a chat run: reasoning first, then the answer. Reasoning that arrives after the answer
- * has begun is not shown (the reasoning section is closed by then).
+ * Drives a chat run: reasoning first, then the answer. Thinking that comes after the answer has
+ * begun reopens the reasoning section, so none of it is lost; the answer continues after it.
  */
 export async function driveChat(
   run: Run,
   upstream: Upstream,
   options: { history: ChatTurn[]; caseId?: string },
 ): Promise<void> {
-  run.openStage("reasoning", "reply", { ...REPLY, title: CHAT_PLAN[0].title });
-  const startAnswer = () => {
-    run.closeStage("reasoning");
-    run.openStage("chat", "reply", { ...REPLY, title: CHAT_PLAN[1].title });
+  const reasoning = () =>
+    run.openStage("reasoning", "reply", { ...REPLY, title: CHAT_PLAN[0].title });
+  const answer = () => {
+    if (run.isOpen("reasoning")) run.closeStage("reasoning");
+    if (!run.isOpen("chat")) {
+      run.openStage("chat", "reply", { ...REPLY, title: CHAT_PLAN[1].title });
+    }
   };
-  let answering = false;
+  reasoning();
   const reply = await pump(run, {
     purpose: "chat",
     stage: "reply",
@@ -38,13 +41,13 @@ export async function driveChat(
   }, {
     upstream,
     routes: { reasoning: "reasoning", answer: "chat" },
-    onAnswerStart: () => {
-      answering = true;
-      startAnswer();
+    onChannel: (channel) => {
+      if (channel === "answer") answer();
+      else if (!run.isOpen("reasoning")) reasoning();
     },
   });
   if (!reply) return;
-  if (!answering) startAnswer();
+  answer();
   run.closeStage("chat");
   run.complete(reply.finish);
 }

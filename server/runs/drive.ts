@@ -7,6 +7,7 @@ import {
   type ProviderFinish,
 } from "../providers/provider.ts";
 import type { Logger } from "../log.ts";
+import { errorMessage } from "./error-messages.ts";
 import { type Clock, idleTimer } from "./timers.ts";
 import type { Run } from "./run.ts";
 import type { Panel } from "../../protocol/events.ts";
@@ -19,8 +20,11 @@ export interface Upstream {
   idleTimeoutMs: number;
 }
 
+/** A provider's delta channel. */
+export type Channel = ProviderDelta["channel"];
+
 /** Where each delta channel goes; a channel without a route is dropped. */
-export type Routes = { reasoning?: Panel; answer?: Panel };
+export type Routes = { [C in Channel]?: Panel };
 
 /** What one completion produced. */
 export interface Completion {
@@ -38,16 +42,17 @@ export interface Completion {
 export async function pump(
   run: Run,
   request: Omit<CompletionRequest, "signal">,
-  options: { upstream: Upstream; routes: Routes; onAnswerStart?: () => void },
+  options: { upstream: Upstream; routes: Routes; onChannel?: (channel: Channel) => void },
 ): Promise<Completion | undefined> {
-  const { upstream } = options;
+  const { upstream, routes } = options;
   const { clock, idleTimeoutMs } = upstream;
   const local = new AbortController();
   const abortLocal = () => local.abort();
   run.controller.signal.addEventListener("abort", abortLocal, { once: true });
-  const stream = upstream.provider.stream({ ...request, signal: local.signal });
   let answer = "";
-  let answering = false;
+  let channel: Channel | undefined;
+  // The last characters written, to start a block where thinking and answer share a panel.
+  let tail = "";
   // Rejects the pending read on silence. A fresh promise per read, rather than a race with one
   // long-lived promise, which would collect a reaction for every delta of the completion.
   let interrupt: (error: ProviderError) => void = () => {};
@@ -56,6 +61,11 @@ export async function pump(
     idleTimeoutMs,
     () => interrupt(new ProviderError("upstream_timeout")),
   );
+  const stream = upstream.provider.stream({
+    ...request,
+    signal: local.signal,
+    onActivity: idle.touch,
+  });
   const read = () =>
     new Promise<IteratorResult<ProviderDelta, ProviderFinish>>((resolve, reject) => {
       interrupt = reject;
@@ -67,14 +77,22 @@ export async function pump(
       if (!run.running) break;
       if (step.done) return { answer, finish: step.value };
       idle.touch();
-      const { channel, text } = step.value;
-      if (channel === "answer") {
-        if (!answering) options.onAnswerStart?.();
-        answering = true;
-        answer += text;
+      const { text } = step.value;
+      const panel = routes[step.value.channel];
+      if (step.value.channel !== channel) {
+        const shared = channel !== undefined && panel !== undefined && routes[channel] === panel;
+        channel = step.value.channel;
+        options.onChannel?.(channel);
+        // The model's thinking and its answer on one panel: each its own markdown block.
+        if (shared && tail !== "" && !tail.endsWith("\n\n")) {
+          run.write(panel, tail.endsWith("\n") ? "\n" : "\n\n");
+        }
       }
-      const panel = options.routes[channel];
-      if (panel) run.write(panel, text);
+      if (channel === "answer") answer += text;
+      if (panel) {
+        run.write(panel, text);
+        tail = (tail + text).slice(-2);
+      }
     }
     // The run ended under us (cancel, orphan, shutdown): the signal already stops the provider.
     return undefined;
@@ -99,8 +117,11 @@ export async function settle(
   } catch (error) {
     if (!run.running) return;
     if (error instanceof ProviderError) {
-      log("run_upstream_error", { runId: run.info.id, code: error.code });
-      run.fail(error.code);
+      log("run_upstream_error", { runId: run.info.id, code: error.code, detail: error.detail });
+      run.fail(error.code, {
+        retryAvailable: error.retryable,
+        message: errorMessage(error.code, error.detail),
+      });
     } else {
       log("run_internal_error", { runId: run.info.id, error: errorName(error) });
       run.fail("internal");

@@ -1,5 +1,6 @@
 /** Clinician-safe messages for error codes: never upstream text, URLs, keys or stacks. */
 import type { ErrorCode } from "../../protocol/events.ts";
+import type { ProviderFailureDetail } from "../providers/provider.ts";
 
 const MESSAGES: Record<ErrorCode, string> = {
   invalid_request: "The request is not valid",
@@ -12,9 +13,16 @@ const MESSAGES: Record<ErrorCode, string> = {
   streaming_disabled: "Streaming is turned off; the answer will arrive in one piece",
   overloaded: "The server is busy; please try again shortly",
   internal: "Something went wrong while preparing the answer",
+  content_filtered: "The model service withheld the rest of this answer; it is incomplete",
 };
 
-/** The message shown for an error code. */
-export function errorMessage(code: ErrorCode): string {
-  return MESSAGES[code];
+/** Messages for upstream failures that a retry cannot fix. */
+const DETAIL_MESSAGES: Record<ProviderFailureDetail, string> = {
+  refused: "The model service refused the request",
+  tool_calls: "The model asked to use tools, which this service does not offer",
+};
+
+/** The message shown for an error code, or for the detail of an upstream failure. */
+export function errorMessage(code: ErrorCode, detail?: ProviderFailureDetail): string {
+  return detail === undefined ? MESSAGES[code] : DETAIL_MESSAGES[detail];
 }

@@ -19,6 +19,9 @@ import { errorMessage } from "./error-messages.ts";
 import { RunLog } from "./run-log.ts";
 import { streamLostEvents } from "./stream-lost.ts";
 import type { Clock, TimerHandle } from "./timers.ts";
+import { type ViewerHandle, ViewerSet } from "./viewer-set.ts";
+
+export type { ViewerHandle } from "./viewer-set.ts";
 
 /** What a run does. */
 export type RunKind = "workflow" | "chat";
@@ -36,16 +39,6 @@ export interface RunInfo {
   createdAt: number;
 }
 
-/** A reader of the log, as the run sees it: where it is, and how to drop it. */
-export interface ViewerHandle {
-  /** Index of the next event this viewer will read. */
-  position(): number;
-  /** Index of the first event appended after the viewer attached. */
-  readonly liveFrom: number;
-  /** Ends the viewer's response abruptly: its backlog passed the bound, or the process stops. */
-  drop(reason: "backlog" | "shutdown"): void;
-}
-
 /** Callbacks the registry hangs on a run. */
 export interface RunHooks {
   /** The number of viewers changed. */
@@ -60,9 +53,15 @@ export interface RunHooks {
 export interface RunOptions {
   clock: Clock;
   flushMs: number;
-  /** Unsent live bytes past which a viewer is dropped. */
+  /** Unsent live bytes past which a viewer that stopped reading is dropped. */
   backlogBytes: number;
   hooks?: RunHooks;
+}
+
+/** How a failure is told: whether a retry may help, and the clinician-safe message. */
+export interface FailureOptions {
+  retryAvailable?: boolean;
+  message?: string;
 }
 
 /** A run's identity and the events logged so far. */
@@ -90,8 +89,10 @@ export class Run {
   readonly info: RunInfo;
   readonly controller = new AbortController();
   readonly #log = new RunLog();
-  readonly #viewers = new Set<ViewerHandle>();
+  readonly #viewers: ViewerSet;
   readonly #open = new Map<Panel, OpenStage>();
+  /** Chunks sent so far per panel and stage, for a stage opened again. */
+  readonly #chunksOf = new Map<string, number>();
   readonly #options: RunOptions;
   #status: RunStatus = "running";
   #mirrored = false;
@@ -102,6 +103,11 @@ export class Run {
   private constructor(info: RunInfo, options: RunOptions) {
     this.info = info;
     this.#options = options;
+    this.#viewers = new ViewerSet({
+      clock: options.clock,
+      backlogBytes: options.backlogBytes,
+      onCount: (count) => options.hooks?.onViewers?.(this, count),
+    });
   }
 
   /** A new live run, which logs `run_start` at once. */
@@ -245,21 +251,27 @@ export class Run {
   /** Registers a viewer (for orphan tracking and the backlog bound). */
   addViewer(viewer: ViewerHandle): void {
     this.#viewers.add(viewer);
-    this.#options.hooks?.onViewers?.(this, this.#viewers.size);
   }
 
   /** Unregisters a viewer. */
   removeViewer(viewer: ViewerHandle): void {
-    if (!this.#viewers.delete(viewer)) return;
-    this.#options.hooks?.onViewers?.(this, this.#viewers.size);
+    this.#viewers.remove(viewer);
   }
 
   /** Ends every viewer's response abruptly (this process is going away; the run is not). */
   dropViewers(): void {
-    for (const viewer of [...this.#viewers]) viewer.drop("shutdown");
+    this.#viewers.dropAll();
   }
 
-  /** Starts a stage on a panel (`stage_start`). */
+  /** Whether a stage is open on `panel`. */
+  isOpen(panel: Panel): boolean {
+    return this.#open.has(panel);
+  }
+
+  /**
+   * Starts a stage on a panel (`stage_start`). A stage opened again on the same panel goes on
+   * where it stopped: its chunks keep counting.
+   */
   openStage(
     panel: Panel,
     stage: string,
@@ -271,7 +283,7 @@ export class Run {
       stageIndex: position.index,
       stageCount: position.count,
       pending: "",
-      chunkIndex: 0,
+      chunkIndex: this.#chunksOf.get(`${panel} ${stage}`) ?? 0,
     });
     this.#append({
       type: "stage_start",
@@ -331,10 +343,17 @@ export class Run {
     });
   }
 
-  /** Ends the run with an `error` event (partial content stays) and `stream_done{error}`. */
-  fail(code: ErrorCode): void {
+  /**
+   * Ends the run with an `error` event (partial content stays) and `stream_done{error}`. A failure
+   * is worth retrying unless said otherwise: most never come from the request itself.
+   */
+  fail(code: ErrorCode, options: FailureOptions = {}): void {
     if (this.mirrored) return;
-    this.#end("error", code);
+    this.#end("error", {
+      code,
+      retryAvailable: options.retryAvailable ?? true,
+      message: options.message ?? errorMessage(code),
+    });
   }
 
   /** Ends the run normally. */
@@ -384,21 +403,20 @@ export class Run {
    * its driver failing) can end it again. The held text goes out, then the error (if any) and
    * `stream_done`; only then is the upstream call aborted.
    */
-  #end(reason: FinishReason, code?: ErrorCode): boolean {
+  #end(reason: FinishReason, failure?: Required<FailureOptions> & { code: ErrorCode }): boolean {
     if (!this.running) return false;
     this.#status = statusOf(reason);
     // The error belongs to the stage that was producing, else to where the log stands.
     const open = [...this.#open.entries()].at(-1);
     this.#settleAll();
-    if (code !== undefined) {
+    if (failure !== undefined) {
       const last = this.#log.last!;
       this.#append({
         type: "error",
         panel: open?.[0] ?? last.panel,
         stage: open?.[1].stage ?? last.stage,
-        content: errorMessage(code),
-        // Every failure of a run is worth retrying: it never comes from the request itself.
-        metadata: { error_code: code, retry_available: true },
+        content: failure.message,
+        metadata: { error_code: failure.code, retry_available: failure.retryAvailable },
       });
     }
     const last = this.#log.last!;
@@ -433,6 +451,7 @@ export class Run {
 
   #settle(panel: Panel, open: OpenStage): void {
     this.#flush(panel, open, "end");
+    this.#chunksOf.set(`${panel} ${open.stage}`, open.chunkIndex);
     this.#options.clock.clearTimeout(open.flushTimer);
     this.#open.delete(panel);
   }
@@ -466,19 +485,12 @@ export class Run {
     this.#wake();
   }
 
-  /** Wakes the viewers waiting for the next event, then drops those too far behind. */
+  /** Wakes the viewers waiting for the next event, then drops those that stopped reading. */
   #wake(): void {
     const wake = this.#changed;
     this.#changed = Promise.withResolvers<void>();
     wake.resolve();
-    this.#dropSlowViewers();
-  }
-
-  #dropSlowViewers(): void {
-    for (const viewer of this.#viewers) {
-      const from = Math.max(viewer.position(), viewer.liveFrom);
-      if (this.#log.bytesFrom(from) > this.#options.backlogBytes) viewer.drop("backlog");
-    }
+    this.#viewers.dropStalled((index) => this.#log.bytesFrom(index));
   }
 }
 

@@ -37,6 +37,8 @@ export function runStream(
     ? Infinity
     : run.contentBefore(afterSeq) + options.cutAfterChars;
   let ended = false;
+  // Pulls come while the connection takes what it was given; between them it is stalled.
+  let stalledSince: number | undefined = clock.now();
   let heartbeat: TimerHandle | undefined;
   let stream!: ReadableStreamDefaultController<Uint8Array>;
 
@@ -50,6 +52,7 @@ export function runStream(
   const viewer: ViewerHandle = {
     position: () => position,
     liveFrom: run.length,
+    stalledSince: () => stalledSince,
     drop: (reason) => {
       if (!stop()) return;
       log("viewer_dropped", { runId: run.info.id, position, reason });
@@ -76,43 +79,52 @@ export function runStream(
       }
     },
     async pull(controller) {
-      while (!ended) {
-        if (position < run.length) {
-          let end = run.batchEnd(position, BATCH_BYTES);
-          const cut = run.contentBefore(end) >= cutAt;
-          // The cut falls right after the chunk that reaches its character count.
-          if (cut) { while (run.contentBefore(end - 1) >= cutAt) end--; }
-          for (const bytes of run.frameBytes(position, end)) controller.enqueue(bytes);
-          const last = run.typeAt(end - 1);
-          position = end;
-          if (cut) {
-            stop();
-            log("viewer_cut", { runId: run.info.id, position });
-            controller.error(abruptEnd("demo connection cut"));
-          } else if (last === "stream_done") {
-            stop();
-            controller.close();
-          }
-          return;
-        }
-        if (run.closed) {
-          stop();
-          controller.close();
-          return;
-        }
-        await run.changed();
+      stalledSince = undefined;
+      try {
+        await send(controller);
+      } finally {
+        stalledSince = clock.now();
       }
     },
     cancel() {
       if (stop()) log("viewer_left", { runId: run.info.id, position });
     },
   }, { highWaterMark: 0 });
+
+  async function send(controller: ReadableStreamDefaultController<Uint8Array>) {
+    while (!ended) {
+      if (position < run.length) {
+        let end = run.batchEnd(position, BATCH_BYTES);
+        const cut = run.contentBefore(end) >= cutAt;
+        // The cut falls right after the chunk that reaches its character count.
+        if (cut) { while (run.contentBefore(end - 1) >= cutAt) end--; }
+        for (const bytes of run.frameBytes(position, end)) controller.enqueue(bytes);
+        const last = run.typeAt(end - 1);
+        position = end;
+        if (cut) {
+          stop();
+          log("viewer_cut", { runId: run.info.id, position });
+          controller.error(abruptEnd("demo connection cut"));
+        } else if (last === "stream_done") {
+          stop();
+          controller.close();
+        }
+        return;
+      }
+      if (run.closed) {
+        stop();
+        controller.close();
+        return;
+      }
+      await run.changed();
+    }
+  }
 }
 
 /**
- * The reason an erroring body ends its connection abruptly. Deno prints that reason; a string
- * keeps it to one line with no stack.
+ * The reason an erroring body ends its connection abruptly. Deno prints that reason to stderr as
+ * it is; a string of one JSON object keeps stderr one JSON log line per line, with no stack.
  */
 function abruptEnd(why: string): string {
-  return `SSE response closed abruptly: ${why}`;
+  return JSON.stringify({ ts: new Date().toISOString(), event: "response_aborted", reason: why });
 }

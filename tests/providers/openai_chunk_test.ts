@@ -27,19 +27,26 @@ Deno.test("readChunk takes reasoning once when a server sends both field names",
 });
 
 Deno.test("readChunk skips empty and null deltas and reads the finish reason", () => {
-  assert.deepEqual(readChunk(chunk({ role: "assistant", content: "" })), {
-    deltas: [],
-    finish: null,
-  });
-  assert.deepEqual(readChunk(chunk({ content: null }, "length")), { deltas: [], finish: "length" });
-  assert.deepEqual(readChunk({ choices: [] }), { deltas: [], finish: null });
+  const none = { deltas: [], finish: null, toolCalls: false };
+  assert.deepEqual(readChunk(chunk({ role: "assistant", content: "" })), none);
+  assert.deepEqual(readChunk(chunk({ content: null }, "length")), { ...none, finish: "length" });
+  assert.deepEqual(readChunk({ choices: [] }), none);
+  // Azure's prompt filter results and usage chunks carry no choices.
+  assert.deepEqual(readChunk({ prompt_filter_results: [] }), none);
+});
+
+Deno.test("readChunk reads a refusal as answer text and notices tool calls", () => {
+  assert.deepEqual(readChunk(chunk({ refusal: "I can't help with that." })).deltas, [
+    { channel: "answer", text: "I can't help with that." },
+  ]);
+  const call = { index: 0, function: { arguments: "{}" } };
+  assert.equal(readChunk(chunk({ tool_calls: [call] })).toolCalls, true);
 });
 
 Deno.test("readChunk rejects malformed chunks with upstream_error", () => {
   const malformed = [
     null,
     "text",
-    {},
     { choices: "x" },
     { choices: [null] },
     chunk("delta"),

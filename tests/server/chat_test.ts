@@ -24,7 +24,7 @@ function thinkingProvider() {
   const requests: Omit<CompletionRequest, "signal">[] = [];
   const stream = provider.stream.bind(provider);
   provider.stream = (request) => {
-    const { signal: _signal, ...fields } = request;
+    const { signal: _signal, onActivity: _onActivity, ...fields } = request;
     requests.push(structuredClone(fields));
     return stream(request);
   };

@@ -2,7 +2,18 @@
 import assert from "node:assert/strict";
 import { RunRegistry } from "../../server/runs/run-registry.ts";
 import { openSqliteStore } from "../../server/storage/sqlite-store.ts";
-import { gatedProvider, makeApp, manualClock, readEvents, startChatRun } from "./harness.ts";
+import type { SequencedEvent } from "../../protocol/events.ts";
+import { parseEvent } from "../../protocol/parse-event.ts";
+import { createSseDecoder } from "../../protocol/sse-decode.ts";
+import { STALL_MS } from "../../server/runs/viewer-set.ts";
+import {
+  gatedProvider,
+  makeApp,
+  manualClock,
+  readEvents,
+  startChatRun,
+  waitFor,
+} from "./harness.ts";
 
 const STAGE = "/api/cases/aki-nsaids/workflow/stages/initial/stream";
 
@@ -80,26 +91,61 @@ Deno.test("a run lost in flight (no graceful stop) is stream_lost after reopenin
   }
 });
 
-Deno.test("a viewer that stops reading is dropped at its backlog bound without harming the run", async () => {
+Deno.test("a viewer that stops reading is dropped once stalled past its backlog bound; a burst drops no one", async () => {
+  const clock = manualClock();
   const gate = gatedProvider();
-  const h = makeApp({ provider: gate.provider, config: { viewerBacklogBytes: 8192 } });
+  const h = makeApp({ provider: gate.provider, config: { viewerBacklogBytes: 8192 }, clock });
+  const line = "Serum potassium 5.9 mmol/L; repeat the ECG. ";
   try {
     const { runId } = await startChatRun(h.app);
-    const fast = readEvents(await h.app.request(`/api/runs/${runId}/stream`));
+    const fast = incrementalReader(await h.app.request(`/api/runs/${runId}/stream`));
     const stuck = await h.app.request(`/api/runs/${runId}/stream`);
     const run = h.app.context.registry.get(runId)!;
-    for (let i = 0; i < 400; i++) gate.push("Serum potassium 5.9 mmol/L; repeat the ECG. ");
+    // A burst far over the bound, read by one viewer and not by the other, within the stall time.
+    // (The last few characters wait for an idle flush, which this clock never fires.)
+    const caughtUp = (lines: number) => () =>
+      run.panels.chat.length > lines * line.length - 10 && fast.chars() === run.panels.chat.length;
+    for (let i = 0; i < 200; i++) gate.push(line);
+    await waitFor(caughtUp(200));
+    clock.advance(STALL_MS - 1);
+    gate.push(line);
+    await waitFor(caughtUp(201));
+    assert.ok(!h.logs.some((l) => JSON.parse(l).event === "viewer_dropped"), "a burst is no stall");
+    // The stuck viewer has taken nothing for the stall time now: the next append drops it.
+    clock.advance(1);
+    for (let i = 0; i < 199; i++) gate.push(line);
     gate.end();
-    const events = await fast;
+    const events = await fast.done;
     const done = events[events.length - 1];
     assert.ok(done.type === "stream_done" && done.metadata.finish_reason === "stop");
-    assert.equal(run.panels.chat.length, 400 * 44);
+    assert.equal(run.panels.chat.length, 400 * line.length);
     await assert.rejects(stuck.text());
-    assert.ok(h.logs.some((line) => JSON.parse(line).event === "viewer_dropped"));
+    const dropped = h.logs.filter((l) => JSON.parse(l).event === "viewer_dropped");
+    assert.equal(dropped.length, 1);
   } finally {
     h.close();
   }
 });
+
+/** Reads an SSE body as it comes, counting the content characters received so far. */
+function incrementalReader(response: Response) {
+  const decoder = createSseDecoder();
+  const events: SequencedEvent[] = [];
+  let chars = 0;
+  const done = (async () => {
+    const reader = response.body!.getReader();
+    for (let step = await reader.read(); !step.done; step = await reader.read()) {
+      for (const message of decoder.push(step.value)) {
+        const parsed = parseEvent(message.data);
+        if (!parsed.ok || parsed.event.type === "heartbeat") continue;
+        events.push(parsed.event);
+        if (parsed.event.type === "content_chunk") chars += parsed.event.content.length;
+      }
+    }
+    return events;
+  })();
+  return { done, chars: () => chars };
+}
 
 Deno.test("heartbeats go out every HEARTBEAT_MS without an id line", async () => {
   const clock = manualClock();
@@ -143,7 +189,7 @@ Deno.test("registry cancels an orphaned run after the grace, but not one with a 
   });
   try {
     const run = await registry.launch({ kind: "chat", plan: [] }, () => Promise.resolve());
-    const holder = { position: () => 0, liveFrom: 0, drop: () => {} };
+    const holder = { position: () => 0, liveFrom: 0, stalledSince: () => undefined, drop() {} };
     clock.advance(4999);
     run.addViewer(holder);
     clock.advance(10_000);

@@ -29,6 +29,20 @@ export interface FakeReply {
   /** Default "stop"; `null` ends the stream (still with `[DONE]`) without any finish reason. */
   finishReason?: "stop" | "length" | null;
   fault?: FakeFault;
+  /**
+   * Sends these steps instead of the reply's text, as a real server's stream would: whole chunks
+   * (given their `choices`, or any other fields) or raw bytes such as keep-alive comments; then
+   * `[DONE]`.
+   */
+  script?: FakeStep[];
+}
+
+/** One step of a scripted stream: waits, then sends a chunk or raw bytes. */
+export interface FakeStep {
+  waitMs?: number;
+  /** The fields of a `chat.completion.chunk` beside its id, object, created and model. */
+  chunk?: Record<string, unknown>;
+  raw?: string;
 }
 
 /** What the fake saw of one request. Times are `Date.now()` epoch ms. */
@@ -194,6 +208,25 @@ function sseBody(
       };
       openStreams.add(end);
       const run = async () => {
+        if (reply.script) {
+          for (const step of reply.script) {
+            await sleep(step.waitMs ?? 0, stopped.signal);
+            if (stopped.signal.aborted) return;
+            const chunk = {
+              id,
+              object: "chat.completion.chunk",
+              created,
+              model: MODEL,
+              ...step.chunk,
+            };
+            controller.enqueue(
+              encoder.encode(step.raw ?? `data: ${JSON.stringify(chunk)}\n\n`),
+            );
+          }
+          controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+          end();
+          return;
+        }
         const fault = reply.fault;
         const limit = fault && fault.kind !== "status" ? fault.afterChars : Infinity;
         let sent = 0;
