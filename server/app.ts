@@ -11,7 +11,7 @@ import { createRateLimiter } from "./http/rate-limit.ts";
 import { createLogger, type Logger } from "./log.ts";
 import type { LlmProvider } from "./providers/provider.ts";
 import { chatRoutes } from "./routes/chat.ts";
-import { demoRoutes } from "./routes/demo.ts";
+import { installDemo } from "./demo/demo-layer.ts";
 import { infoRoutes } from "./routes/info.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { staticRoutes } from "./routes/static.ts";
@@ -53,6 +53,7 @@ export function createApp(deps: AppDeps): App {
   const ctx: AppContext = {
     config,
     provider: deps.provider,
+    modelForRun: () => deps.provider,
     conversations,
     storage: redis ? "redis" : "sqlite",
     ...(redis ? { shared: redis.runs } : {}),
@@ -71,13 +72,14 @@ export function createApp(deps: AppDeps): App {
       flushMs: config.flushMs,
       backlogBytes: config.viewerBacklogBytes,
     }),
-    state: { streamingEnabled: config.streamingEnabled, cuts: new WeakMap() },
+    state: { streamingEnabled: config.streamingEnabled },
     root: deps.root ?? new URL("..", import.meta.url).pathname,
     version: deps.version ?? "0.0.0",
   };
 
   const app = new Hono();
   if (config.corsOrigins.length > 0) app.use("*", cors(config.corsOrigins));
+  if (config.demoControls) installDemo(app, ctx);
   app.use("/api/*", async (c, next) => {
     const started = clock.now();
     await next();
@@ -93,7 +95,6 @@ export function createApp(deps: AppDeps): App {
   workflowRoutes(app, ctx);
   chatRoutes(app, ctx);
   runRoutes(app, ctx);
-  demoRoutes(app, ctx);
   staticRoutes(app, ctx);
 
   app.notFound((c) => {

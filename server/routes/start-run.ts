@@ -5,7 +5,6 @@
 import type { Context } from "hono";
 import type { ChatRequest } from "../../protocol/requests.ts";
 import { getCase } from "../cases/cases.ts";
-import { isScripted, withFaultForRun } from "../providers/scripted.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { CHAT_PLAN, driveChat } from "../runs/chat-run.ts";
@@ -152,10 +151,6 @@ async function startRun(
       (run) => settle(run, () => drive(run), { log: ctx.log }),
       prepare ? { prepare } : {},
     );
-    if (ctx.state.pendingCut !== undefined) {
-      ctx.state.cuts.set(run, ctx.state.pendingCut);
-      ctx.state.pendingCut = undefined;
-    }
     return run;
   } catch (error) {
     // Only runs that start count against the limit: not an overloaded server or a failed save.
@@ -166,13 +161,10 @@ async function startRun(
   }
 }
 
-/** The model and its limits for a run being started, which takes the demo fault armed for it. */
+/** The model and its limits for a run being started. */
 function upstreamOf(ctx: AppContext): Upstream {
-  const fault = ctx.state.pendingFault;
-  ctx.state.pendingFault = undefined;
-  const { provider } = ctx;
   return {
-    provider: fault && isScripted(provider) ? withFaultForRun(provider, fault) : provider,
+    provider: ctx.modelForRun(),
     clock: ctx.clock,
     idleTimeoutMs: ctx.config.upstreamIdleTimeoutMs,
   };

@@ -6,8 +6,8 @@
  * per frame costs about as much again as the frame itself, and churns the collector at every
  * event. A viewer gets views of the pages (a batch is one view, two across a page boundary); the
  * written bytes never change, so a view stays valid while it is being sent. The events themselves
- * are not kept as objects, which would cost as much again: viewers need only each event's type and
- * content length, and whole-log work (saving, batch answers) decodes the frames.
+ * are not kept as objects, which would cost as much again: viewers need only each event's type,
+ * and whole-log work (saving, batch answers) decodes the frames.
  */
 import type { ErrorCode, Panel, SequencedEvent } from "../../protocol/events.ts";
 import { encodeEvent } from "../../protocol/sse-encode.ts";
@@ -33,8 +33,6 @@ export class RunLog {
   readonly #offsets: number[] = [];
   /** The type of each event. */
   #types: SequencedEvent["type"][] = [];
-  /** Content code units of all chunks up to and including each event. */
-  #contentEnds: number[] = [];
   #last: SequencedEvent | undefined;
   #chunkCount = 0;
   #lastSeq = 0;
@@ -53,11 +51,6 @@ export class RunLog {
   /** The type of event `index`. */
   typeAt(index: number): SequencedEvent["type"] {
     return this.#types[index];
-  }
-
-  /** Content code units of the chunks before event `index`. */
-  contentBefore(index: number): number {
-    return index === 0 ? 0 : this.#contentEnds[index - 1];
   }
 
   /** The events, decoded from their frames: for whole-log work, not per event. */
@@ -96,12 +89,10 @@ export class RunLog {
     this.#types.push(event.type);
     this.#last = event;
     if (event.seq > 0) this.#lastSeq = event.seq;
-    const content = this.contentBefore(this.#types.length - 1);
     if (event.type === "content_chunk") {
       this.panels[event.panel] += event.content;
       this.#chunkCount++;
-      this.#contentEnds.push(content + event.content.length);
-    } else this.#contentEnds.push(content);
+    }
     if (event.type === "error") {
       this.#error = { code: event.metadata.error_code, message: event.content };
     }

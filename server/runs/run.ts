@@ -175,11 +175,6 @@ export class Run {
     return this.#log.typeAt(index);
   }
 
-  /** Content code units of the chunks before event `index`. */
-  contentBefore(index: number): number {
-    return this.#log.contentBefore(index);
-  }
-
   /** The SSE frame of each event (for inspection: viewers read `frameBytes`). */
   get frames(): readonly Uint8Array[] {
     return this.#log.frames;

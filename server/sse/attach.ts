@@ -18,8 +18,6 @@ export function requestCursor(c: Context): string | undefined {
 
 /** Streams `run` to a new viewer from the event after `afterSeq` (default: all of it). */
 export function attachResponse(ctx: AppContext, run: Run, { afterSeq = 0 } = {}): Response {
-  const cut = ctx.state.cuts.get(run);
-  ctx.state.cuts.delete(run);
   ctx.log("viewer_attached", {
     runId: run.info.id,
     afterSeq,
@@ -32,7 +30,6 @@ export function attachResponse(ctx: AppContext, run: Run, { afterSeq = 0 } = {})
       heartbeatMs: ctx.config.heartbeatMs,
       clock: ctx.clock,
       log: ctx.log,
-      ...(cut === undefined ? {} : { cutAfterChars: cut }),
     }),
   );
 }

@@ -15,8 +15,6 @@ export interface RunStreamOptions {
   heartbeatMs: number;
   clock: Clock;
   log: Logger;
-  /** Demo fault: end the response abruptly once this many content characters went out. */
-  cutAfterChars?: number;
 }
 
 // Frames handed to the connection per pull: large enough for a fast replay, small enough that
@@ -32,10 +30,6 @@ export function runStream(
 ): ReadableStream<Uint8Array> {
   const { clock, log } = options;
   let position = afterSeq;
-  // The demo's cut: the response ends once this viewer was sent that many content characters.
-  const cutAt = options.cutAfterChars === undefined
-    ? Infinity
-    : run.contentBefore(afterSeq) + options.cutAfterChars;
   let ended = false;
   // Pulls come while the connection takes what it was given; between them it is stalled.
   let stalledSince: number | undefined = clock.now();
@@ -94,18 +88,11 @@ export function runStream(
   async function send(controller: ReadableStreamDefaultController<Uint8Array>) {
     while (!ended) {
       if (position < run.length) {
-        let end = run.batchEnd(position, BATCH_BYTES);
-        const cut = run.contentBefore(end) >= cutAt;
-        // The cut falls right after the chunk that reaches its character count.
-        if (cut) { while (run.contentBefore(end - 1) >= cutAt) end--; }
+        const end = run.batchEnd(position, BATCH_BYTES);
         for (const bytes of run.frameBytes(position, end)) controller.enqueue(bytes);
         const last = run.typeAt(end - 1);
         position = end;
-        if (cut) {
-          stop();
-          log("viewer_cut", { runId: run.info.id, position });
-          controller.error(abruptEnd("demo connection cut"));
-        } else if (last === "stream_done") {
+        if (last === "stream_done") {
           stop();
           controller.close();
         }
@@ -125,6 +112,6 @@ export function runStream(
  * The reason an erroring body ends its connection abruptly. Deno prints that reason to stderr as
  * it is; a string of one JSON object keeps stderr one JSON log line per line, with no stack.
  */
-function abruptEnd(why: string): string {
+export function abruptEnd(why: string): string {
   return JSON.stringify({ ts: new Date().toISOString(), event: "response_aborted", reason: why });
 }

@@ -1,10 +1,11 @@
 /**
- * Demo controls for the stakeholder demo and tests (enabled by DEMO_CONTROLS; 404 otherwise):
- * one-shot faults for the next run, the scripted model's pace, and the streaming flag.
+ * Demo controls for the stakeholder demo and tests (mounted only with DEMO_CONTROLS): one-shot
+ * faults for the next run, the scripted model's pace, and the streaming flag.
  */
 import type { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppContext } from "../context.ts";
+import type { DemoArms } from "./demo-layer.ts";
 import { readJson } from "../http/body.ts";
 import { HttpError } from "../http/errors.ts";
 import { isScripted, type ScriptedProvider } from "../providers/scripted.ts";
@@ -21,8 +22,8 @@ const PaceRequest = z.strictObject({
 });
 const StreamingRequest = z.strictObject({ enabled: z.boolean() });
 
-/** Registers the demo control routes. */
-export function demoRoutes(app: Hono, ctx: AppContext): void {
+/** Registers the demo control routes, which arm `arms`. */
+export function controlRoutes(app: Hono, ctx: AppContext, arms: DemoArms): void {
   const read = <T>(request: Request, schema: z.ZodMiniType<T>) =>
     readJson(request, schema, { maxBytes: ctx.config.maxBodyBytes });
   /** The scripted model, whose controls these are; 409 with any other provider. */
@@ -33,29 +34,24 @@ export function demoRoutes(app: Hono, ctx: AppContext): void {
     return ctx.provider;
   };
 
-  app.use("/api/demo/*", async (_c, next) => {
-    if (!ctx.config.demoControls) throw new HttpError(404, "not_found", "Not found");
-    await next();
-  });
-
   app.post("/api/demo/faults", async (c) => {
     const { fault, afterChars = DEFAULT_AFTER_CHARS } = await read(c.req.raw, FaultRequest);
     switch (fault) {
       case "fail":
       case "stall":
         requireScripted();
-        ctx.state.pendingFault = { kind: fault, afterChars };
+        arms.fault = { kind: fault, afterChars };
         break;
       case "rate_limit":
         requireScripted();
-        ctx.state.pendingFault = { kind: "rate_limit" };
+        arms.fault = { kind: "rate_limit" };
         break;
       case "cut":
-        ctx.state.pendingCut = afterChars;
+        arms.cut = afterChars;
         break;
       case "none":
-        ctx.state.pendingFault = undefined;
-        ctx.state.pendingCut = undefined;
+        arms.fault = undefined;
+        arms.cut = undefined;
         break;
     }
     ctx.log("demo_fault_armed", { fault, afterChars });

@@ -1,0 +1,40 @@
+/**
+ * The stakeholder demo as a layer around the core, installed only when demo controls are on: its
+ * switches as routes, its model faults as the provider the next run is started with, and its
+ * connection cut as a transform around the next fresh SSE response. The core never sees it.
+ */
+import type { Hono } from "hono";
+import type { AppContext } from "../context.ts";
+import { isScripted, type ScriptedFault, withFaultForRun } from "../providers/scripted.ts";
+import { controlRoutes } from "./controls.ts";
+import { cutAfter } from "./cut.ts";
+
+/** What is armed for the next run. */
+export interface DemoArms {
+  /** The next run's model fails, stalls or is rate limited. */
+  fault?: ScriptedFault;
+  /** The next fresh SSE response ends abruptly after this many content characters. */
+  cut?: number;
+}
+
+/** Installs the demo layer on the app. */
+export function installDemo(app: Hono, ctx: AppContext): void {
+  const arms: DemoArms = {};
+  const { provider } = ctx;
+  ctx.modelForRun = () => {
+    const fault = arms.fault;
+    arms.fault = undefined;
+    return fault && isScripted(provider) ? withFaultForRun(provider, fault) : provider;
+  };
+  app.use("/api/*", async (c, next) => {
+    await next();
+    const fresh = !c.req.header("last-event-id") && !c.req.query("lastEventId");
+    const sse = c.res.headers.get("content-type")?.startsWith("text/event-stream");
+    if (arms.cut === undefined || !fresh || !sse || !c.res.body) return;
+    const chars = arms.cut;
+    arms.cut = undefined;
+    const body = cutAfter(c.res.body, chars, () => ctx.log("viewer_cut", { chars }));
+    c.res = new Response(body, c.res);
+  });
+  controlRoutes(app, ctx, arms);
+}
