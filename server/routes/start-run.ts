@@ -10,6 +10,7 @@ import { HttpError } from "../http/errors.ts";
 import { CHAT_PLAN, driveChat } from "../runs/chat-run.ts";
 import { settle, type Upstream } from "../runs/drive.ts";
 import { OverloadedError, type RunSpec } from "../runs/run-registry.ts";
+import type { LiveRun } from "../runs/live-run.ts";
 import type { Run, RunInfo, RunStatus } from "../runs/run.ts";
 import type { WorkflowStage } from "../cases/workflow-stages.ts";
 import { driveWorkflow, workflowPlan } from "../runs/workflow-run.ts";
@@ -89,8 +90,8 @@ export async function startChat(
       await ctx.conversations.addMessage(id, {
         id: ctx.newId(),
         role: "assistant",
-        content: run.panels.chat,
-        reasoning: run.panels.reasoning,
+        content: run.log.panels.chat,
+        reasoning: run.log.panels.reasoning,
         status: messageStatus(run.status),
         runId: run.info.id,
         createdAt: ctx.clock.now(),
@@ -108,7 +109,7 @@ export async function startChat(
  */
 export async function awaitRun(run: Run, signal: AbortSignal): Promise<void> {
   const holder = {
-    position: () => run.length,
+    position: () => run.log.length,
     liveFrom: 0,
     stalledSince: () => undefined,
     drop: () => {},
@@ -127,7 +128,7 @@ export async function awaitRun(run: Run, signal: AbortSignal): Promise<void> {
 /** What starting a run takes: its spec, its driver, and what must be done before it starts. */
 interface RunStart {
   spec: RunSpec;
-  drive: (run: Run) => Promise<void>;
+  drive: (run: LiveRun) => Promise<void>;
   prepare?: (info: RunInfo) => Promise<void>;
 }
 
@@ -136,7 +137,7 @@ async function startRun(
   ctx: AppContext,
   c: Context,
   { spec, drive, prepare }: RunStart,
-): Promise<Run> {
+): Promise<LiveRun> {
   const client = clientKey(c);
   const decision = ctx.limiter.attempt(client);
   if (!decision.allowed) {
@@ -176,14 +177,7 @@ function clientKey(c: Context): string {
   return info?.remoteAddr?.hostname ?? "local";
 }
 
+/** A saved reply's status: its run's, which has ended by the time the reply is saved. */
 function messageStatus(status: RunStatus): MessageStatus {
-  switch (status) {
-    case "complete":
-    case "running":
-      return "complete";
-    case "cancelled":
-      return "cancelled";
-    case "error":
-      return "error";
-  }
+  return status === "running" ? "error" : status;
 }

@@ -5,7 +5,7 @@
 import type { PlanEntry } from "../../protocol/events.ts";
 import type { ChatTurn } from "../providers/provider.ts";
 import { pump, type Upstream } from "./drive.ts";
-import type { Run } from "./run.ts";
+import type { LiveRun } from "./live-run.ts";
 
 const REPLY = { index: 0, count: 1 } as const;
 
@@ -20,7 +20,7 @@ export const CHAT_PLAN: PlanEntry[] = [
  * begun reopens the reasoning section, so none of it is lost; the answer continues after it.
  */
 export async function driveChat(
-  run: Run,
+  run: LiveRun,
   upstream: Upstream,
   options: { history: ChatTurn[]; caseId?: string },
 ): Promise<void> {

@@ -9,7 +9,7 @@ import {
 import type { Logger } from "../log.ts";
 import { errorMessage } from "./error-messages.ts";
 import { type Clock, idleTimer } from "./timers.ts";
-import type { Run } from "./run.ts";
+import type { LiveRun } from "./live-run.ts";
 import type { Panel } from "../../protocol/events.ts";
 
 /** The model and how long it may stay silent. */
@@ -40,7 +40,7 @@ export interface Completion {
  * the provider. Providers that retry fit their waits inside that silence (see openai.ts).
  */
 export async function pump(
-  run: Run,
+  run: LiveRun,
   request: Omit<CompletionRequest, "signal">,
   options: { upstream: Upstream; routes: Routes; onChannel?: (channel: Channel) => void },
 ): Promise<Completion | undefined> {
@@ -108,7 +108,7 @@ export async function pump(
 
 /** Runs a driver to its end, turning any failure into the run's error events. */
 export async function settle(
-  run: Run,
+  run: LiveRun,
   driver: () => Promise<void>,
   { log }: { log: Logger },
 ): Promise<void> {

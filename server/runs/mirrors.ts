@@ -4,6 +4,7 @@
  * nobody here has watched it for a while.
  */
 import type { Logger } from "../log.ts";
+import { MirrorRun } from "./mirror-run.ts";
 import { Run } from "./run.ts";
 import type { SharedRun, SharedRuns } from "./shared-runs.ts";
 import type { Clock, TimerHandle } from "./timers.ts";
@@ -18,7 +19,7 @@ export interface MirrorOptions {
 }
 
 interface Entry {
-  run: Run;
+  run: MirrorRun;
   stop?: () => void;
   idle?: TimerHandle;
 }
@@ -55,7 +56,7 @@ export class Mirrors {
     if (found.events.at(-1)?.type === "stream_done") {
       return Run.replay(found, { clock, flushMs, backlogBytes });
     }
-    const run = Run.mirror(found, {
+    const run = MirrorRun.follow(found, {
       clock,
       flushMs,
       backlogBytes,
@@ -75,11 +76,11 @@ export class Mirrors {
       run.lose();
       return run;
     }
-    const follow = shared.follow(runId, run.lastSeq, {
+    const follow = shared.follow(runId, run.log.lastSeq, {
       event: (event) => run.ingest(event),
       lost: () => {
         if (!run.running) return;
-        log("run_lost", { runId, lastSeq: run.lastSeq });
+        log("run_lost", { runId, lastSeq: run.log.lastSeq });
         run.lose();
       },
     });

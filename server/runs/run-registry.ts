@@ -7,6 +7,7 @@
 import type { SequencedEvent } from "../../protocol/events.ts";
 import type { Logger } from "../log.ts";
 import type { RunStore } from "../storage/store.ts";
+import { LiveRun } from "./live-run.ts";
 import { Run, type RunInfo } from "./run.ts";
 import { Mirrors } from "./mirrors.ts";
 import type { SharedRuns } from "./shared-runs.ts";
@@ -41,7 +42,7 @@ export type CancelOutcome = "cancelled" | "finished" | "not_found";
 
 /** Holds runs, starts them, finds them, and ends them all at shutdown. */
 export class RunRegistry {
-  readonly #runs = new Map<string, Run>();
+  readonly #runs = new Map<string, LiveRun>();
   readonly #timers = new Map<string, TimerHandle>();
   readonly #mirrors: Mirrors | undefined;
   readonly #options: RegistryOptions;
@@ -71,9 +72,9 @@ export class RunRegistry {
    */
   async launch(
     spec: RunSpec,
-    driver: (run: Run) => Promise<void>,
+    driver: (run: LiveRun) => Promise<void>,
     { prepare }: { prepare?: (info: RunInfo) => Promise<void> } = {},
-  ): Promise<Run> {
+  ): Promise<LiveRun> {
     const info = this.#admit(spec);
     const { shared } = this.#options;
     try {
@@ -97,21 +98,22 @@ export class RunRegistry {
     return { ...spec, id: options.newId(), createdAt: options.clock.now() };
   }
 
-  #begin(info: RunInfo, driver: (run: Run) => Promise<void>): Run {
+  #begin(info: RunInfo, driver: (run: LiveRun) => Promise<void>): LiveRun {
     const options = this.#options;
     const { shared } = options;
     // Set once a write failed: the failure's own events must not fail the run again.
     let broken = false;
-    const run = Run.start(info, {
+    // The hooks run once `run` is set, but for the first event's write, whose failure comes later.
+    const run: LiveRun = LiveRun.start(info, {
       clock: options.clock,
       flushMs: options.flushMs,
       backlogBytes: options.backlogBytes,
       hooks: {
-        onViewers: (run, count) => this.#onViewers(run, count),
-        onFinish: (run) => this.#onFinish(run),
+        onViewers: (_, count) => this.#onViewers(run, count),
+        onFinish: () => this.#onFinish(run),
         ...(shared
           ? {
-            onAppend: (run, event) =>
+            onAppend: (_, event) =>
               shared.append(event, () => {
                 // Other instances can no longer follow this run without a gap: end it here.
                 if (broken || !run.running) return;
@@ -156,11 +158,8 @@ export class RunRegistry {
   async cancel(runId: string): Promise<CancelOutcome> {
     const { shared } = this.#options;
     const local = this.#runs.get(runId);
-    if (local || !shared) {
-      const run = local ?? this.get(runId);
-      if (!run) return "not_found";
-      return run.cancel() ? "cancelled" : "finished";
-    }
+    if (local) return local.cancel() ? "cancelled" : "finished";
+    if (!shared) return this.get(runId) ? "finished" : "not_found";
     return await shared.requestCancel(runId);
   }
 
@@ -181,13 +180,13 @@ export class RunRegistry {
     this.#mirrors?.close();
   }
 
-  #onViewers(run: Run, count: number): void {
+  #onViewers(run: LiveRun, count: number): void {
     if (!run.running) return;
     if (count > 0) this.#clearTimer(run.info.id);
     else this.#armOrphanTimer(run);
   }
 
-  #armOrphanTimer(run: Run): void {
+  #armOrphanTimer(run: LiveRun): void {
     const { clock, orphanGraceMs } = this.#options;
     this.#clearTimer(run.info.id);
     this.#timers.set(
@@ -206,7 +205,7 @@ export class RunRegistry {
     );
   }
 
-  #orphan(run: Run): void {
+  #orphan(run: LiveRun): void {
     if (run.viewerCount > 0 || !run.cancel()) return;
     this.#options.log("run_orphaned", { runId: run.info.id, graceMs: this.#options.orphanGraceMs });
   }
@@ -215,24 +214,24 @@ export class RunRegistry {
     const { clock, runTtlMs, store, shared, log } = this.#options;
     this.#running--;
     this.#clearTimer(run.info.id);
-    const last = run.last as SequencedEvent & { type: "stream_done" };
+    const last = run.log.last as SequencedEvent & { type: "stream_done" };
     log("run_finished", {
       runId: run.info.id,
       kind: run.info.kind,
       status: run.status,
       finishReason: last.metadata.finish_reason,
-      errorCode: run.error?.code,
-      events: run.length,
-      chars: run.panels.reasoning.length + run.panels.chat.length,
+      errorCode: run.log.error?.code,
+      events: run.log.length,
+      chars: run.log.panels.reasoning.length + run.log.panels.chat.length,
       ms: clock.now() - run.info.createdAt,
     });
     if (shared) {
-      shared.finish(run.info, run.status, run.events).catch((error) =>
+      shared.finish(run.info, run.status, run.log.events).catch((error) =>
         log("run_save_failed", { runId: run.info.id, error: (error as Error).name })
       );
     }
     try {
-      store?.saveRun(run.info, run.eventsJson());
+      store?.saveRun(run.info, run.log.eventsJson());
     } catch (error) {
       log("run_save_failed", { runId: run.info.id, error: (error as Error).name });
     }

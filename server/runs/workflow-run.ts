@@ -5,7 +5,7 @@
 import type { PlanEntry } from "../../protocol/events.ts";
 import { stageTitle, type WorkflowStage } from "../cases/workflow-stages.ts";
 import { pump, type Upstream } from "./drive.ts";
-import type { Run } from "./run.ts";
+import type { LiveRun } from "./live-run.ts";
 
 /** The plan of a workflow run over `stages`: each stage's reasoning, then its chat summary. */
 export function workflowPlan(stages: readonly WorkflowStage[]): PlanEntry[] {
@@ -17,7 +17,7 @@ export function workflowPlan(stages: readonly WorkflowStage[]): PlanEntry[] {
 
 /** Drives a workflow run over its planned stages; ends the run when all are done. */
 export async function driveWorkflow(
-  run: Run,
+  run: LiveRun,
   upstream: Upstream,
   options: { caseId: string; stages: readonly WorkflowStage[] },
 ): Promise<void> {

@@ -21,7 +21,7 @@ export function attachResponse(ctx: AppContext, run: Run, { afterSeq = 0 } = {})
   ctx.log("viewer_attached", {
     runId: run.info.id,
     afterSeq,
-    lastSeq: run.lastSeq,
+    lastSeq: run.log.lastSeq,
     running: run.running,
   });
   return sseResponse(
@@ -46,7 +46,7 @@ export async function resumeResponse(
 ): Promise<Response> {
   const parsed = parseCursor(cursor);
   const run = parsed && await ctx.registry.find(parsed.runId);
-  if (!parsed || !run || !belongs(run) || parsed.seq > run.lastSeq) {
+  if (!parsed || !run || !belongs(run) || parsed.seq > run.log.lastSeq) {
     ctx.log("stream_lost", { runId: parsed?.runId, known: run !== undefined });
     return lostResponse(ctx, runId ?? parsed?.runId ?? UNKNOWN_RUN_ID);
   }

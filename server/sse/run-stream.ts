@@ -45,7 +45,7 @@ export function runStream(
   };
   const viewer: ViewerHandle = {
     position: () => position,
-    liveFrom: run.length,
+    liveFrom: run.log.length,
     stalledSince: () => stalledSince,
     drop: (reason) => {
       if (!stop()) return;
@@ -87,10 +87,10 @@ export function runStream(
 
   async function send(controller: ReadableStreamDefaultController<Uint8Array>) {
     while (!ended) {
-      if (position < run.length) {
-        const end = run.batchEnd(position, BATCH_BYTES);
-        for (const bytes of run.frameBytes(position, end)) controller.enqueue(bytes);
-        const last = run.typeAt(end - 1);
+      if (position < run.log.length) {
+        const end = run.log.batchEnd(position, BATCH_BYTES);
+        for (const bytes of run.log.frameBytes(position, end)) controller.enqueue(bytes);
+        const last = run.log.typeAt(end - 1);
         position = end;
         if (last === "stream_done") {
           stop();

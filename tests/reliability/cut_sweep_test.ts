@@ -52,7 +52,7 @@ async function followCut(
 function serverLog(server: TestServer, runId: string): readonly SequencedEvent[] {
   const run = server.app.context.registry.get(runId);
   assert.ok(run, `Run ${runId} unknown to the server`);
-  return run.events;
+  return run.log.events;
 }
 
 /** The guarantees of one resumed transcript. */

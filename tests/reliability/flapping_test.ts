@@ -61,7 +61,7 @@ Deno.test("flapping: cuts every 500 ms, twenty times, and every client still end
     for (const transcript of transcripts) {
       assert.equal(transcript.finished, true);
       assert.equal(seqProblem(transcript.events), undefined);
-      assert.deepEqual(transcript.events, run.events);
+      assert.deepEqual(transcript.events, run.log.events);
       for (const connection of transcript.connections.slice(1)) {
         const options = { ...backoff, floorMs: transcript.retryMs };
         assert.ok(

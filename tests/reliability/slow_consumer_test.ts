@@ -102,7 +102,7 @@ Deno.test("slow consumers: never-reading clients are dropped at the backlog boun
     const [watched] = await Promise.all([watching, run.done]);
     clearInterval(sampler);
 
-    const logBytes = run.frames.reduce((sum, frame) => sum + frame.byteLength, 0);
+    const logBytes = run.log.frames.reduce((sum, frame) => sum + frame.byteLength, 0);
     const dropped = server.logs.filter((line) => line.includes('"viewer_dropped"')).length;
     assert.equal(dropped, SLOW_CLIENTS, `${dropped} of ${SLOW_CLIENTS} slow clients dropped`);
     const growth = peak - before;

@@ -41,7 +41,7 @@ Deno.test("stall: a half-open connection is declared dead within stall-ms and re
     assert.equal(transcript.finished, true);
     assert.equal(seqProblem(transcript.events), undefined);
     const run = server.app.context.registry.get(lastBeforeStall.runId)!;
-    assert.deepEqual(transcript.events, run.events);
+    assert.deepEqual(transcript.events, run.log.events);
     assert.equal(server.calls.length, 8, "The resume called the model again");
     console.log(
       `stall: declared dead ${

@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import type { CompletionRequest, LlmProvider } from "../../server/providers/provider.ts";
 import { createScriptedProvider } from "../../server/providers/scripted.ts";
 import { pump, settle } from "../../server/runs/drive.ts";
-import { Run } from "../../server/runs/run.ts";
+import { LiveRun } from "../../server/runs/live-run.ts";
 import { manualClock } from "./harness.ts";
 
 const REQUEST: Omit<CompletionRequest, "signal"> = { purpose: "chat", stage: "reply", history: [] };
 
-function chatRun(clock: ReturnType<typeof manualClock>): Run {
-  const run = Run.start(
+function chatRun(clock: ReturnType<typeof manualClock>): LiveRun {
+  const run = LiveRun.start(
     {
       id: "D".repeat(22),
       kind: "chat",
@@ -43,7 +43,7 @@ Deno.test("pump times out a model that never sends its first delta", async () =>
   assert.equal(run.running, true);
   clock.advance(1);
   await driving;
-  assert.deepEqual(run.error?.code, "upstream_timeout");
+  assert.deepEqual(run.log.error?.code, "upstream_timeout");
   assert.equal(run.status, "error");
 });
 
@@ -70,5 +70,5 @@ Deno.test("pump closes the provider's stream when the run ends between deltas", 
   assert.equal(result, undefined);
   await settleMicrotasks();
   assert.equal(closed, true);
-  assert.equal(run.panels.chat, "First ");
+  assert.equal(run.log.panels.chat, "First ");
 });

@@ -505,13 +505,13 @@ Deno.test("run status probe reports a live run's progress and its final state", 
     const { runId } = await startChatRun(h.app);
     gate.push("Potassium is high. ");
     const run = h.app.context.registry.get(runId)!;
-    await waitFor(() => run.panels.chat === "Potassium is high. ");
+    await waitFor(() => run.log.panels.chat === "Potassium is high. ");
     const live = await (await h.app.request(`/api/runs/${runId}`)).json();
     assert.deepEqual(live, {
       runId,
       kind: "chat",
       status: "running",
-      lastSeq: run.lastSeq,
+      lastSeq: run.log.lastSeq,
       panels: { reasoning: "", chat: "Potassium is high. " },
     });
     await h.app.request(`/api/runs/${runId}/cancel`, { method: "POST" });

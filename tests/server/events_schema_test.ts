@@ -18,7 +18,7 @@ async function loggedEvents(h: Harness, response: Response): Promise<readonly Se
   const [first] = await readEvents(response);
   const run = h.app.context.registry.get(first.runId);
   assert.ok(run, "the run is still in memory");
-  return run.events;
+  return run.log.events;
 }
 
 function assertAllValid(events: readonly SequencedEvent[]): void {

@@ -48,7 +48,7 @@ Deno.test("cancel reaches every viewer, aborts the upstream within 250 ms and sa
     const { runId, conversationId, streamUrl } = await chat(r);
     const viewers = [follow(r, streamUrl), follow(r, streamUrl)];
     const run = r.h.app.context.registry.get(runId)!;
-    await waitFor(() => run.panels.chat.length > 20);
+    await waitFor(() => run.log.panels.chat.length > 20);
     const cancelledAt = Date.now();
     const response = await fetch(`${r.origin}/api/runs/${runId}/cancel`, { method: "POST" });
     assert.deepEqual([response.status, await response.json()], [200, { status: "cancelled" }]);
@@ -82,7 +82,7 @@ Deno.test("a viewer disconnecting does not cancel the run", async () => {
     const run = r.h.app.context.registry.get(runId)!;
     await run.done;
     assert.equal(run.status, "complete");
-    assert.equal(run.panels.chat, content);
+    assert.equal(run.log.panels.chat, content);
     assert.equal(r.fake.requests[0].aborted, false);
   } finally {
     await r.close();

@@ -85,8 +85,8 @@ Deno.test("resume from cursors of a live run joins the log and live events with 
     const run = h.app.context.registry.get(runId)!;
     const first = readEvents(await h.app.request(`/api/runs/${runId}/stream`));
     gate.push("Creatinine ", "is rising ", "steadily ");
-    await waitFor(() => run.lastSeq >= 5);
-    const atSeam = run.lastSeq;
+    await waitFor(() => run.log.lastSeq >= 5);
+    const atSeam = run.log.lastSeq;
     const late = [1, 3, atSeam].map(async (k) => ({
       k,
       events: await readEvents(

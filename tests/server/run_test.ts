@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { LiveRun } from "../../server/runs/live-run.ts";
+import { MirrorRun } from "../../server/runs/mirror-run.ts";
 import { Run } from "../../server/runs/run.ts";
 import { RunLog } from "../../server/runs/run-log.ts";
 import { encodeEvent } from "../../protocol/sse-encode.ts";
@@ -8,7 +10,7 @@ import { manualClock } from "./harness.ts";
 
 function newRun() {
   const clock = manualClock();
-  const run = Run.start(
+  const run = LiveRun.start(
     {
       id: "R".repeat(22),
       kind: "chat",
@@ -22,7 +24,7 @@ function newRun() {
 }
 
 const chunks = (run: Run) =>
-  run.events.flatMap((e) => e.type === "content_chunk" ? [e.content] : []);
+  run.log.events.flatMap((e) => e.type === "content_chunk" ? [e.content] : []);
 
 Deno.test("run holds a short tail until FLUSH_MS of provider silence, then sends it", () => {
   const { run, clock } = newRun();
@@ -72,7 +74,7 @@ Deno.test("run cancel sends held text, then stream_done cancelled with digests",
   run.write("chat", "Stop the");
   assert.equal(run.cancel(), true);
   assert.equal(run.controller.signal.aborted, true);
-  const done = run.events.at(-1)!;
+  const done = run.log.events.at(-1)!;
   assert.deepEqual(done.type === "stream_done" && done.metadata, {
     finish_reason: "cancelled",
     chunk_count: 2,
@@ -87,7 +89,7 @@ Deno.test("run fail logs a clinician-safe error at the open stage, then stream_d
   const { run } = newRun();
   run.write("chat", "Partial answer ");
   run.fail("upstream_timeout");
-  const [error, done] = run.events.slice(-2);
+  const [error, done] = run.log.events.slice(-2);
   assert.deepEqual(
     error.type === "error" && [error.panel, error.stage, error.content, error.metadata],
     ["chat", "reply", "The model service stopped responding", {
@@ -96,7 +98,7 @@ Deno.test("run fail logs a clinician-safe error at the open stage, then stream_d
     }],
   );
   assert.ok(done.type === "stream_done" && done.metadata.finish_reason === "error");
-  assert.deepEqual(run.error, {
+  assert.deepEqual(run.log.error, {
     code: "upstream_timeout",
     message: "The model service stopped responding",
   });
@@ -105,10 +107,10 @@ Deno.test("run fail logs a clinician-safe error at the open stage, then stream_d
 Deno.test("run ignores writes after it ended", () => {
   const { run } = newRun();
   run.complete("stop");
-  const count = run.events.length;
+  const count = run.log.events.length;
   run.write("chat", "late text that must not appear");
   run.openStage("chat", "reply", { index: 0, count: 1, title: "Reply" });
-  assert.equal(run.events.length, count);
+  assert.equal(run.log.events.length, count);
 });
 
 Deno.test("run rebuilt from its log replays the same events and status", () => {
@@ -116,21 +118,25 @@ Deno.test("run rebuilt from its log replays the same events and status", () => {
   run.write("chat", "Creatinine is rising. ");
   run.closeStage("chat");
   run.complete("length");
-  const copy = Run.replay(run, { clock: manualClock(), flushMs: 40, backlogBytes: 1 });
-  assert.deepEqual(copy.events, run.events);
-  assert.deepEqual(copy.frames, run.frames);
+  const copy = Run.replay({ info: run.info, events: run.log.events }, {
+    clock: manualClock(),
+    flushMs: 40,
+    backlogBytes: 1,
+  });
+  assert.deepEqual(copy.log.events, run.log.events);
+  assert.deepEqual(copy.log.frames, run.log.frames);
   assert.equal(copy.status, "complete");
-  assert.equal(copy.panels.chat, "Creatinine is rising. ");
+  assert.equal(copy.log.panels.chat, "Creatinine is rising. ");
 });
 
 Deno.test("run hands out frames in batches bounded by bytes, at least one at a time", () => {
   const { run } = newRun();
   run.write("chat", "One two three four five six seven eight nine ten. ");
-  assert.equal(run.batchEnd(0, 1 << 20), run.events.length);
-  assert.equal(run.batchEnd(2, 1), 3);
-  const frame = run.frames[2];
-  assert.equal(run.batchEnd(2, frame.byteLength + run.frames[3].byteLength), 4);
-  assert.deepEqual(concat(run.frameBytes(2, 3)), frame);
+  assert.equal(run.log.batchEnd(0, 1 << 20), run.log.events.length);
+  assert.equal(run.log.batchEnd(2, 1), 3);
+  const frame = run.log.frames[2];
+  assert.equal(run.log.batchEnd(2, frame.byteLength + run.log.frames[3].byteLength), 4);
+  assert.deepEqual(concat(run.log.frameBytes(2, 3)), frame);
 });
 
 Deno.test("run log bytes are every frame back to back, across pages and after compaction", () => {
@@ -138,22 +144,22 @@ Deno.test("run log bytes are every frame back to back, across pages and after co
   // Enough text for several pages (the first is 2 KB), with multi-byte characters.
   for (let i = 0; i < 400; i++) run.write("chat", `Dose ${i} µg — ok. `);
   const decode = (bytes: Uint8Array[]) => new TextDecoder().decode(concat(bytes));
-  const expected = run.events.map((event) => encodeEvent(event)).join("");
-  assert.equal(decode(run.frameBytes(0, run.events.length)), expected);
-  assert.ok(run.frameBytes(0, run.events.length).length > 1, "spans pages");
-  for (let from = 0; from < run.events.length; from += 37) {
-    const to = Math.min(run.events.length, from + 53);
+  const expected = run.log.events.map((event) => encodeEvent(event)).join("");
+  assert.equal(decode(run.log.frameBytes(0, run.log.events.length)), expected);
+  assert.ok(run.log.frameBytes(0, run.log.events.length).length > 1, "spans pages");
+  for (let from = 0; from < run.log.events.length; from += 37) {
+    const to = Math.min(run.log.events.length, from + 53);
     assert.equal(
-      decode(run.frameBytes(from, to)),
-      run.events.slice(from, to).map((event) => encodeEvent(event)).join(""),
+      decode(run.log.frameBytes(from, to)),
+      run.log.events.slice(from, to).map((event) => encodeEvent(event)).join(""),
     );
   }
-  const before = run.frameBytes(5, 9);
+  const before = run.log.frameBytes(5, 9);
   const beforeText = decode(before);
   run.complete("stop");
   assert.equal(
-    decode(run.frameBytes(0, run.events.length)),
-    run.events.map((e) => encodeEvent(e)).join(""),
+    decode(run.log.frameBytes(0, run.log.events.length)),
+    run.log.events.map((e) => encodeEvent(e)).join(""),
   );
   assert.equal(decode(before), beforeText, "views handed out earlier stay valid");
 });
@@ -166,14 +172,14 @@ Deno.test("run log keeps each event's type and content length, and decodes the e
   run.complete("stop");
   const log = new RunLog();
   const appended: SequencedEvent[] = [];
-  for (const event of run.events) {
+  for (const event of run.log.events) {
     log.append(event);
     appended.push(event);
   }
   assert.deepEqual(log.events, appended);
   assert.deepEqual(JSON.parse(log.eventsJson()), appended);
   assert.deepEqual(appended.map((_, i) => log.typeAt(i)), appended.map((e) => e.type));
-  assert.deepEqual(log.panels, run.panels);
+  assert.deepEqual(log.panels, run.log.panels);
   assert.deepEqual(log.last, appended.at(-1));
 });
 
@@ -181,15 +187,15 @@ Deno.test("run log compaction leaves at most a quarter of its pages spare", () =
   const { run } = newRun();
   for (let i = 0; i < 60; i++) run.write("chat", `Dose ${i} µg — ok. `);
   run.complete("stop");
-  for (const count of [1, 5, 40, run.events.length]) {
+  for (const count of [1, 5, 40, run.log.events.length]) {
     const log = new RunLog();
-    for (const event of run.events.slice(0, count)) log.append(event);
+    for (const event of run.log.events.slice(0, count)) log.append(event);
     const used = log.bytesFrom(0);
     log.compact();
     assert.ok(log.allocatedBytes - used <= log.allocatedBytes / 4, `${count} events`);
     assert.equal(
       new TextDecoder().decode(concat(log.frameBytes(0, count))),
-      run.events.slice(0, count).map((event) => encodeEvent(event)).join(""),
+      run.log.events.slice(0, count).map((event) => encodeEvent(event)).join(""),
     );
   }
 });
@@ -204,7 +210,7 @@ function concat(views: Uint8Array[]): Uint8Array {
   return out;
 }
 
-function mirrorOf(events: Run["events"]) {
+function mirrorOf(events: SequencedEvent[]) {
   const clock = manualClock();
   const source = events[0];
   const info = {
@@ -213,7 +219,7 @@ function mirrorOf(events: Run["events"]) {
     plan: [{ stage: "reply", panel: "chat" as const, title: "Reply" }],
     createdAt: 0,
   };
-  return Run.mirror(
+  return MirrorRun.follow(
     { info, events: events.slice(0, 2) },
     { clock, flushMs: 40, backlogBytes: 1 << 20 },
   );
@@ -224,33 +230,33 @@ Deno.test("run mirror takes events in seq order only and ends at stream_done", (
   run.write("chat", "Blood pressure is stable today.");
   run.closeStage("chat");
   run.complete("stop");
-  const mirror = mirrorOf(run.events);
-  assert.equal(mirror.lastSeq, 2);
-  assert.ok(mirror.running && mirror.mirrored);
-  mirror.ingest(run.events[1]);
-  mirror.ingest(run.events[3]);
-  assert.equal(mirror.lastSeq, 2, "a duplicate and a gap are both refused");
-  for (const event of run.events.slice(2)) mirror.ingest(event);
+  const mirror = mirrorOf(run.log.events);
+  assert.equal(mirror.log.lastSeq, 2);
+  assert.ok(mirror.running);
+  mirror.ingest(run.log.events[1]);
+  mirror.ingest(run.log.events[3]);
+  assert.equal(mirror.log.lastSeq, 2, "a duplicate and a gap are both refused");
+  for (const event of run.log.events.slice(2)) mirror.ingest(event);
   assert.equal(mirror.status, "complete");
-  assert.deepEqual(mirror.events, run.events);
-  assert.deepEqual(mirror.frames, run.frames);
-  assert.equal(mirror.panels.chat, run.panels.chat);
-  assert.equal(mirror.cancel(), false, "only the owner cancels");
+  assert.deepEqual(mirror.log.events, run.log.events);
+  assert.deepEqual(mirror.log.frames, run.log.frames);
+  assert.equal(mirror.log.panels.chat, run.log.panels.chat);
+  assert.ok(!("cancel" in mirror), "only the owner cancels");
 });
 
 Deno.test("run mirror lose() appends the seq-0 stream_lost pair and keeps the text", async () => {
   const { run } = newRun();
   run.write("chat", "Partial assessment so far ");
-  const mirror = mirrorOf(run.events);
-  for (const event of run.events.slice(2)) mirror.ingest(event);
+  const mirror = mirrorOf(run.log.events);
+  for (const event of run.log.events.slice(2)) mirror.ingest(event);
   mirror.lose();
   await mirror.done;
   assert.equal(mirror.status, "error");
-  assert.equal(mirror.lastSeq, run.lastSeq, "seq-0 events do not move lastSeq");
-  const [error, done] = mirror.events.slice(-2);
+  assert.equal(mirror.log.lastSeq, run.log.lastSeq, "seq-0 events do not move lastSeq");
+  const [error, done] = mirror.log.events.slice(-2);
   assert.equal(error.type === "error" && error.metadata.error_code, "stream_lost");
   assert.equal(done.type === "stream_done" && done.metadata.finish_reason, "error");
   assert.deepEqual([error.seq, done.seq], [0, 0]);
-  assert.equal(mirror.panels.chat, run.panels.chat);
-  assert.ok(!new TextDecoder().decode(mirror.frames.at(-1)).includes("id:"));
+  assert.equal(mirror.log.panels.chat, run.log.panels.chat);
+  assert.ok(!new TextDecoder().decode(mirror.log.frames.at(-1)).includes("id:"));
 });

@@ -104,7 +104,8 @@ Deno.test("a viewer that stops reading is dropped once stalled past its backlog 
     // A burst far over the bound, read by one viewer and not by the other, within the stall time.
     // (The last few characters wait for an idle flush, which this clock never fires.)
     const caughtUp = (lines: number) => () =>
-      run.panels.chat.length > lines * line.length - 10 && fast.chars() === run.panels.chat.length;
+      run.log.panels.chat.length > lines * line.length - 10 &&
+      fast.chars() === run.log.panels.chat.length;
     for (let i = 0; i < 200; i++) gate.push(line);
     await waitFor(caughtUp(200));
     clock.advance(STALL_MS - 1);
@@ -118,7 +119,7 @@ Deno.test("a viewer that stops reading is dropped once stalled past its backlog 
     const events = await fast.done;
     const done = events[events.length - 1];
     assert.ok(done.type === "stream_done" && done.metadata.finish_reason === "stop");
-    assert.equal(run.panels.chat.length, 400 * line.length);
+    assert.equal(run.log.panels.chat.length, 400 * line.length);
     await assert.rejects(stuck.text());
     const dropped = h.logs.filter((l) => JSON.parse(l).event === "viewer_dropped");
     assert.equal(dropped.length, 1);

@@ -102,7 +102,7 @@ Deno.test("shared log: a resume on the other instance mid-run has no gap or dupl
   try {
     const { runId } = await startChatRun(p.a.app);
     p.gate.push("One two three four five six seven. ");
-    await waitFor(() => p.a.app.context.registry.get(runId)!.lastSeq >= 4);
+    await waitFor(() => p.a.app.context.registry.get(runId)!.log.lastSeq >= 4);
     const head = await firstEvents(await stream(p.a, runId), 3);
     await head.reader.cancel();
     const resumed = stream(p.b, runId, `${runId}.3`).then(readEvents);
@@ -168,7 +168,9 @@ Deno.test("shared log: a lost owner ends viewers elsewhere with stream_lost, tex
     p.gate.push("Kept words here. ");
     const viewer = stream(p.b, runId).then(readEvents);
     await waitFor(() => p.hub.viewers(runId).B === 1);
-    await waitFor(() => p.b.app.context.registry.get(runId)!.panels.chat === "Kept words here. ");
+    await waitFor(() =>
+      p.b.app.context.registry.get(runId)!.log.panels.chat === "Kept words here. "
+    );
     p.hub.lose(runId);
     const events = await viewer;
     const tail = events.slice(-2);
@@ -219,7 +221,7 @@ Deno.test("shared log: a run whose events cannot be written ends as upstream_una
     p.hub.setReachable(false);
     p.gate.push("Lost words ");
     await run.done;
-    assert.equal(run.error?.code, "upstream_unavailable");
+    assert.equal(run.log.error?.code, "upstream_unavailable");
     assert.ok(p.gate.signals[0].aborted, "the upstream call stops too");
   } finally {
     p.close();

@@ -1,0 +1,145 @@
+/**
+ * A run this process produces. Drivers open and close stages and write text; the stage writer
+ * chunks it; each event is logged once with its SSE frame. It ends once, by `complete`, `fail` or
+ * `cancel`; its upstream call is aborted only after its last event is logged.
+ */
+import type { ErrorCode, FinishReason, Panel, SequencedEvent } from "../../protocol/events.ts";
+import { finishStatus } from "../../protocol/finish-status.ts";
+import { digestOf } from "./digest.ts";
+import { errorMessage } from "./error-messages.ts";
+import { Run, type RunInfo, type RunOptions } from "./run.ts";
+import { type Draft, type StagePosition, StageWriter } from "./stage-writer.ts";
+
+/** How a failure is told: whether a retry may help, and the clinician-safe message. */
+export interface FailureOptions {
+  retryAvailable?: boolean;
+  message?: string;
+}
+
+type Failure = Required<FailureOptions> & { code: ErrorCode };
+
+/** A run produced here, with its stages and its AbortController. */
+export class LiveRun extends Run {
+  readonly controller = new AbortController();
+  readonly #stages: StageWriter;
+
+  private constructor(info: RunInfo, options: RunOptions) {
+    super(info, options);
+    this.#stages = new StageWriter({
+      clock: options.clock,
+      flushMs: options.flushMs,
+      emit: (draft) => this.#append(draft),
+    });
+  }
+
+  /** A new live run, which logs `run_start` at once. */
+  static start(info: RunInfo, options: RunOptions): LiveRun {
+    const run = new LiveRun(info, options);
+    run.#append({
+      type: "run_start",
+      panel: info.plan[0]?.panel ?? "chat",
+      stage: info.plan[0]?.stage ?? "",
+      content: "",
+      metadata: {
+        kind: info.kind,
+        stages: info.plan,
+        ...(info.caseId === undefined ? {} : { case_id: info.caseId }),
+        ...(info.conversationId === undefined ? {} : { conversation_id: info.conversationId }),
+      },
+    });
+    return run;
+  }
+
+  /** Whether a stage is open on `panel`. */
+  isOpen(panel: Panel): boolean {
+    return this.#stages.isOpen(panel);
+  }
+
+  /** Starts a stage on a panel; opened again, it goes on where it stopped. */
+  openStage(panel: Panel, stage: string, position: StagePosition): void {
+    if (this.running) this.#stages.open(panel, stage, position);
+  }
+
+  /** Adds provider text to a panel's open stage. */
+  write(panel: Panel, text: string): void {
+    if (this.running) this.#stages.write(panel, text);
+  }
+
+  /** Ends a panel's open stage after sending what it still holds. */
+  closeStage(panel: Panel): void {
+    if (this.running) this.#stages.close(panel);
+  }
+
+  /**
+   * Ends the run with an `error` event (partial content stays) and `stream_done{error}`. A failure
+   * is worth retrying unless said otherwise: most never come from the request itself.
+   */
+  fail(code: ErrorCode, options: FailureOptions = {}): void {
+    this.#end("error", {
+      code,
+      retryAvailable: options.retryAvailable ?? true,
+      message: options.message ?? errorMessage(code),
+    });
+  }
+
+  /** Ends the run normally. */
+  complete(reason: "stop" | "length"): void {
+    this.#end(reason);
+  }
+
+  /** Cancels: ends with `stream_done{cancelled}`, which aborts the upstream call; false when over. */
+  cancel(): boolean {
+    return this.#end("cancelled");
+  }
+
+  /**
+   * The one way a live run ends, at most once: the status leaves `running` before anything else.
+   * The held text goes out, then the error (if any) and `stream_done`; only then is the upstream
+   * call aborted.
+   */
+  #end(reason: FinishReason, failure?: Failure): boolean {
+    if (!this.settle(finishStatus(reason))) return false;
+    // The error belongs to the stage that was producing, else to where the log stands.
+    const producing = this.#stages.latest();
+    this.#stages.settleAll();
+    if (failure !== undefined) {
+      const last = this.log.last!;
+      this.#append({
+        type: "error",
+        panel: producing?.panel ?? last.panel,
+        stage: producing?.stage ?? last.stage,
+        content: failure.message,
+        metadata: { error_code: failure.code, retry_available: failure.retryAvailable },
+      });
+    }
+    const last = this.log.last!;
+    this.#append({
+      type: "stream_done",
+      panel: last.panel,
+      stage: last.stage,
+      content: "",
+      metadata: {
+        finish_reason: reason,
+        chunk_count: this.log.chunkCount,
+        digest: digestOf(this.log.panels),
+      },
+    });
+    this.finish();
+    this.controller.abort();
+    return true;
+  }
+
+  #append(draft: Draft): void {
+    const { type, ...fields } = draft;
+    const event = {
+      type,
+      runId: this.info.id,
+      seq: this.log.lastSeq + 1,
+      ts: this.options.clock.now(),
+      ...fields,
+    } as SequencedEvent;
+    this.log.append(event);
+    this.options.hooks?.onAppend?.(this, event);
+    this.wake();
+  }
+}
