@@ -41,7 +41,7 @@ function record(name, { passed, failed }, code) {
 
 async function checkAndLint() {
   for (const [name, args] of [
-    ["type check", ["check", "server", "protocol", "widgets", "tests"]],
+    ["type check", ["check", "server", "protocol", "widgets", "tests", "demo"]],
     ["lint", ["lint"]],
   ]) {
     const { code } = await run(deno, args);

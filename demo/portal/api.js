@@ -1,0 +1,33 @@
+// @ts-check
+/** The server's JSON API as this page uses it. */
+
+/** @typedef {import("../../server/cases/clinical-case.ts").CaseSummary} CaseSummary */
+/** @typedef {import("../../server/cases/clinical-case.ts").ClinicalCase} ClinicalCase */
+
+/**
+ * A JSON request; an error answer throws with the server's message, `status` and `code`.
+ * @param {string} path @param {RequestInit} [init]
+ */
+export async function api(path, init) {
+  const response = await fetch(path, init);
+  const body = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const message = body?.error?.message ?? `HTTP ${response.status}`;
+    throw Object.assign(new Error(message), { status: response.status, code: body?.error?.code });
+  }
+  return body;
+}
+
+/** A JSON POST. @param {string} path @param {unknown} body */
+export function post(path, body) {
+  return api(path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+/** The SSE URL that starts a case's four-stage analysis. @param {string} caseId */
+export function workflowUrl(caseId) {
+  return `/api/cases/${encodeURIComponent(caseId)}/workflow/start/stream`;
+}
