@@ -1,7 +1,8 @@
 // End-to-end: the real server and the built bundle, driven in Debian's Chromium through playwright-core.
 // Opens the demo portal, streams whole cases, cuts a connection mid-stream, switches streaming off, follows
 // a run from a second viewer on a phone, checks nothing sticks out at 1280, 1024 and 390 px, walks the phone
-// layout by keyboard, and writes the screenshots the README shows. Run `npm run build` first when running it alone.
+// layout by keyboard, and takes screenshots: into .test-results/screenshots, or into SCREENSHOTS_DIR
+// (`npm run screenshots` refreshes the ones the README shows). Run `npm run build` first when running it alone.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -11,7 +12,8 @@ import { startDenoServer } from "../../scripts/deno-server.mjs";
 import { CHROMIUM_ARGS } from "../../scripts/ensure-chromium.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const screenshots = `${root}docs/screenshots`;
+// A test run leaves the committed screenshots alone: a clone stays clean after `npm test`.
+const screenshots = process.env.SCREENSHOTS_DIR ?? `${root}.test-results/screenshots`;
 const DESKTOP = { width: 1280, height: 900 };
 const MOBILE = { width: 390, height: 844 };
 /** A landscape tablet: the rail stays, the two panes sit side by side and narrow. */
