@@ -5,3 +5,4 @@ export * from "./api-error.ts";
 export * from "./sse-encode.ts";
 export * from "./sse-decode.ts";
 export * from "./parse-event.ts";
+export * from "./finish-status.ts";

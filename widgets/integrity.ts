@@ -1,6 +1,6 @@
 /** Checks that the rendered text is the text the server produced: SHA-256 per panel (WebCrypto). */
 import type { Panel } from "../protocol/events.ts";
-import { panelText } from "./state/reducer.ts";
+import { panelText } from "./state/view-queries.ts";
 import type { ViewState } from "./state/view-state.ts";
 
 /** A digest per panel: lowercase hex SHA-256, as `stream_done` carries it. */
@@ -8,6 +8,9 @@ export type PanelDigest = Record<Panel, string>;
 
 /** What stands for a digest that could not be computed: it matches no text. */
 const UNKNOWN = "0".repeat(64);
+
+/** What stands for the digest of an answer that carried none: nothing verifies against it. */
+export const NO_DIGEST: PanelDigest = { reasoning: UNKNOWN, chat: UNKNOWN };
 
 /** Lowercase hex SHA-256 of the UTF-8 bytes of `text`. */
 export async function sha256Hex(text: string): Promise<string> {
@@ -32,7 +35,10 @@ export async function panelDigest(texts: Record<Panel, string>): Promise<PanelDi
 }
 
 /** Whether both panels' text in `view` (sections in plan order) hashes to the server's digest. */
-export async function verifyDigest(view: ViewState, digest: PanelDigest): Promise<boolean> {
+export async function verifyDigest(
+  view: Pick<ViewState, "sections">,
+  digest: PanelDigest,
+): Promise<boolean> {
   const own = await panelDigest({
     reasoning: panelText(view, "reasoning"),
     chat: panelText(view, "chat"),

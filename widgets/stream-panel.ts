@@ -13,7 +13,7 @@ import { copyText } from "./copy.ts";
 import { MarkdownStream } from "./markdown/markdown-stream.ts";
 import { announce, type Announcement, renderLiveRegion, SILENT } from "./live-region.ts";
 import { nextFrame } from "./next-frame.ts";
-import { isBusy } from "./state/reducer.ts";
+import { isBusy } from "./state/view-queries.ts";
 import type { Section, ViewState } from "./state/view-state.ts";
 import { errorMessage, resolveStrings, type StreamStrings } from "./strings.ts";
 

@@ -1,48 +1,36 @@
-import { css, html, LitElement } from "lit";
-import { property } from "lit/decorators.js";
+import { css, html } from "lit";
 import { ContextProvider } from "@lit/context";
 import { type FinishReason, parseCursor, type StreamEvent } from "../protocol/events.ts";
-import {
-  ConnectionController,
-  type ConnectionSettings,
-} from "./connection/connection-controller.ts";
+import { ConnectionController } from "./connection/connection-controller.ts";
 import { conversationOf } from "./connection/api-bodies.ts";
-import { apiBaseOf, caseIdOf, conversationUrl, rebase, runUrl } from "./connection/urls.ts";
+import { apiBaseOf, caseIdOf, conversationUrl, runUrl } from "./connection/urls.ts";
 import { streamContext, type StreamContextValue } from "./context.ts";
-import { statusAnnouncement } from "./announcements.ts";
 import { defineOnce } from "./define-once.ts";
-import {
-  StreamDoneEvent,
-  StreamErrorEvent,
-  StreamEventEvent,
-  StreamStatusEvent,
-} from "./events.ts";
-import { verifyDigest } from "./integrity.ts";
+import { StreamEventEvent } from "./events.ts";
+import { type PanelDigest, verifyDigest } from "./integrity.ts";
+import { RunReporter } from "./run-reporter.ts";
 import {
   connectionFailed,
   conversationJoined,
   historyLoaded,
-  initialViewState,
   integrityChecked,
-  isBusy,
-  reduce,
   runCancelled,
   runRecovered,
   statusChanged,
   userMessageSent,
   workStarted,
-} from "./state/reducer.ts";
-import { type ResumeEntry, type ResumeStore, resumeStore } from "./state/resume-store.ts";
-import type { ViewError, ViewState } from "./state/view-state.ts";
-import { announce, type Announcement, renderLiveRegion, SILENT } from "./live-region.ts";
-import { errorMessage, resolveStrings, type StreamStrings } from "./strings.ts";
+} from "./state/actions.ts";
+import { reduce } from "./state/reducer.ts";
+import type { ResumeEntry } from "./state/resume-store.ts";
+import { SavedPlace } from "./state/saved-place.ts";
+import { initialStreamState, type StreamState, viewOf } from "./state/stream-state.ts";
+import { isBusy } from "./state/view-queries.ts";
+import type { ViewState } from "./state/view-state.ts";
+import { StreamProviderAttributes } from "./stream-provider-attributes.ts";
+import { resolveStrings } from "./strings.ts";
 import { visuallyHiddenStyles } from "./styles/theme.ts";
 
-/** The transports a provider can use. */
-export type TransportName = ConnectionSettings["transport"];
-
-/** The numeric attributes' defaults (DESIGN.md §6). */
-const DEFAULTS = { maxRetries: 6, retryBaseMs: 500, retryMaxMs: 15000, stallMs: 45000 } as const;
+export type { TransportName } from "./stream-provider-attributes.ts";
 
 /** What Retry repeats: a `src` (as a new run), a chat message, or an attachment to a run. */
 type LastWork =
@@ -52,7 +40,8 @@ type LastWork =
 
 /**
  * Owns the connection to a stream and shares its state with the elements inside it through
- * `@lit/context` (a new object on every change).
+ * `@lit/context` (a new object on every change). It wires connection → reducer → context: the
+ * connection controller owns the run's position, the reducer the view.
  *
  * @summary Connects to a stream of LLM output and provides it to `<reasoning-panel>` and `<chat-stream>`.
  *
@@ -66,7 +55,7 @@ type LastWork =
  * The provider announces, once for all the elements inside it, the run's end and reconnections (a
  * polite live region) and errors (an alert); each panel announces its own stages.
  */
-export class StreamProvider extends LitElement {
+export class StreamProvider extends StreamProviderAttributes {
   static override styles = [
     visuallyHiddenStyles,
     css`
@@ -76,90 +65,27 @@ export class StreamProvider extends LitElement {
     `,
   ];
 
-  /** The SSE URL of the work, e.g. `/api/cases/<id>/workflow/start/stream`. */
-  @property()
-  accessor src = "";
-
-  /** Start streaming `src` as soon as the element is connected. */
-  @property({ type: Boolean })
-  accessor autostart = false;
-
-  /** `fetch` (a streaming reader that can send headers), `eventsource` (native) or `batch`. */
-  @property()
-  accessor transport: TransportName = "fetch";
-
-  /** Reconnection attempts in a row before falling back to batch. */
-  @property({ type: Number, attribute: "max-retries" })
-  accessor maxRetries: number = DEFAULTS.maxRetries;
-
-  /** The first reconnection delay's ceiling, doubled per attempt (full jitter). */
-  @property({ type: Number, attribute: "retry-base-ms" })
-  accessor retryBaseMs: number = DEFAULTS.retryBaseMs;
-
-  /**
-   * The jitter's ceiling never grows past this. The delay is the server's `retry:` (when it sent
-   * one) plus that jitter, so viewers cut at the same moment do not reconnect in lockstep.
-   */
-  @property({ type: Number, attribute: "retry-max-ms" })
-  accessor retryMaxMs: number = DEFAULTS.retryMaxMs;
-
-  /** No event nor heartbeat for this long means the connection is dead. */
-  @property({ type: Number, attribute: "stall-ms" })
-  accessor stallMs: number = DEFAULTS.stallMs;
-
-  /** Keeps the run and conversation in sessionStorage under this key to resume after a reload. */
-  @property({ attribute: "resume-key" })
-  accessor resumeKey = "";
-
-  /** Where the API lives; by default the part of `src` before `/api/` (or the page's origin). */
-  @property({ attribute: "api-base" })
-  accessor apiBase = "";
-
-  /** Extra request headers (fetch transport and API calls), e.g. an authorization token. */
-  @property({ attribute: false })
-  accessor headers: Record<string, string> = {};
-
-  /** Replacements for the default English strings it announces and fires (`errors`). */
-  @property({ attribute: false })
-  accessor strings: Partial<StreamStrings> | undefined;
-
-  #view: ViewState = initialViewState();
-  /** What the polite live region says now: the run's end or a reconnection. */
-  #status: Announcement = SILENT;
-  /** What the alert says now: the run's error. */
-  #alert: Announcement = SILENT;
+  #state: StreamState = initialStreamState();
+  #view: ViewState = viewOf(this.#state);
   #lastWork?: LastWork;
-  #cancelUrl?: string;
   #localIds = 0;
-  /** Counts pieces of work, so a digest check finishing late cannot mark a newer run. */
-  #workCount = 0;
+  readonly #reporter = new RunReporter(this, () => resolveStrings(this.strings));
+  readonly #savedPlace = new SavedPlace(() => this.resumeKey);
   readonly #context = new ContextProvider(this, {
     context: streamContext,
     initialValue: this.#contextValue(),
   });
   readonly #connection = new ConnectionController(this, {
-    settings: () => ({
-      transport: this.transport,
-      maxRetries: orDefault(this.maxRetries, DEFAULTS.maxRetries),
-      retryBaseMs: orDefault(this.retryBaseMs, DEFAULTS.retryBaseMs),
-      retryMaxMs: orDefault(this.retryMaxMs, DEFAULTS.retryMaxMs),
-      stallMs: orDefault(this.stallMs, DEFAULTS.stallMs),
-      headers: this.headers,
-    }),
+    settings: () => this.connectionSettings(),
     sink: {
       event: (event) => this.#apply(event),
-      status: (status) => this.#commit(statusChanged(this.#view, status)),
-      failed: (error) => this.#failed(error),
-      chatStarted: (started) => {
-        this.#cancelUrl = rebase(started.cancelUrl, this.#base);
-        this.#remember({ runId: started.runId, conversationId: started.conversationId });
-        this.#commit(conversationJoined(this.#view, started.conversationId));
-      },
-      recovered: (recovery) => {
-        this.#remember({ runId: undefined });
-        // The saved conversation replaced the stream: no digest covers what is shown.
-        this.#endUnverified(runRecovered(this.#view, recovery), recovery.finishReason);
-      },
+      status: (status) => this.#commit(statusChanged(this.#state, status)),
+      failed: (error) => this.#endUnverified(connectionFailed(this.#state, error), "error"),
+      chatStarted: (started) =>
+        this.#commit(conversationJoined(this.#state, started.conversationId)),
+      // The saved conversation replaced the stream: no digest covers what is shown.
+      recovered: (recovery) =>
+        this.#endUnverified(runRecovered(this.#state, recovery), recovery.finishReason),
     },
   });
 
@@ -171,7 +97,7 @@ export class StreamProvider extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     if (this.#view.status !== "idle" || this.#lastWork) return;
-    const saved = this.resumeKey ? this.#resumeStore().load() : undefined;
+    const saved = this.#savedPlace.load();
     if (saved?.runId || saved?.conversationId) void this.#resume(saved);
     else if (this.autostart && this.src) this.start();
   }
@@ -181,21 +107,22 @@ export class StreamProvider extends LitElement {
     if (src !== undefined) this.src = src;
     if (!this.src) return;
     this.#lastWork = { kind: "start", src: this.src };
-    this.#begin();
-    this.#remember({ runId: undefined, src: this.src });
+    this.#savedPlace.remember({ src: this.src });
+    // The connection begins first: the saved place follows its new run as the view clears.
     this.#connection.stream(this.src);
+    this.#commit(workStarted(this.#state));
   }
 
   /**
-   * Attaches to a run (any number of viewers may). `cursor` resumes after that event when this
-   * provider already shows the run; otherwise the run is replayed from its start.
+   * Attaches to a run (any number of viewers may). With a `cursor` of the run this provider
+   * already shows, it goes on after what it shows; otherwise the run is replayed from its start.
    */
   attach(runId: string, cursor?: string): void {
-    const position = cursor === undefined ? undefined : parseCursor(cursor);
-    const resume = position?.runId === runId && this.#view.runId === runId ? position : undefined;
+    const resume = cursor !== undefined && parseCursor(cursor)?.runId === runId &&
+      this.#connection.position.runId === runId;
     this.#lastWork = { kind: "attach", runId };
-    if (!resume) this.#begin();
-    this.#connection.stream(runUrl(this.#base, runId, { action: "stream" }), resume);
+    this.#connection.stream(runUrl(this.#base, runId, { action: "stream" }), { runId, resume });
+    if (!resume) this.#commit(workStarted(this.#state));
   }
 
   /**
@@ -215,23 +142,20 @@ export class StreamProvider extends LitElement {
    */
   async cancel(): Promise<void> {
     if (!isBusy(this.#view.status)) return;
-    const runId = this.#view.runId ?? this.#connection.runId;
+    const { runId } = this.#connection.position;
     if (runId === undefined) {
       this.#connection.cancel();
-      this.#workCount++;
-      this.#endUnverified(runCancelled(this.#view), "cancelled");
+      this.#endUnverified(runCancelled(this.#state), "cancelled");
       return;
     }
-    await this.#connection.request(
-      this.#cancelUrl ?? runUrl(this.#base, runId, { action: "cancel" }),
-      {},
-    );
+    const url = this.#connection.cancelUrl ?? runUrl(this.#base, runId, { action: "cancel" });
+    await this.#connection.request(url, {});
   }
 
   /** Detaches from the stream without cancelling the run; the view keeps what it shows. */
   disconnect(): void {
     this.#connection.stop();
-    this.#commit(statusChanged(this.#view, "idle"));
+    this.#commit(statusChanged(this.#state, "idle"));
   }
 
   /**
@@ -255,55 +179,48 @@ export class StreamProvider extends LitElement {
 
   /** Forgets everything: the connection, the view, the conversation and the saved place. */
   reset(): void {
-    this.#connection.stop();
+    this.#connection.forget();
     this.#lastWork = undefined;
-    this.#workCount++;
-    this.#remember({ runId: undefined, src: undefined, conversationId: undefined });
-    this.#commit(initialViewState());
+    this.#savedPlace.remember({ src: undefined });
+    this.#commit(initialStreamState());
   }
 
   protected override render() {
-    return html`<slot></slot>${renderLiveRegion(this.#status)}${
-      renderLiveRegion(this.#alert, "alert")
-    }`;
+    return html`<slot></slot>${this.#reporter.render()}`;
   }
 
   get #base(): string {
     return this.apiBase || apiBaseOf(this.src);
   }
 
-  #begin(): void {
-    this.#workCount++;
-    this.#cancelUrl = undefined;
-    this.#commit(workStarted(this.#view));
-  }
-
   /** Posts a chat message and streams the reply; a re-sent message is already in the view. */
   #chat(text: string, { resent }: { resent: boolean }): void {
     this.#lastWork = { kind: "send", message: text };
-    this.#begin();
-    if (!resent) {
-      this.#commit(userMessageSent(this.#view, { id: `local-${++this.#localIds}`, content: text }));
-    }
     const caseId = caseIdOf(this.src);
-    const conversationId = this.#view.conversationId;
-    this.#connection.chat(this.#base, {
-      message: text,
-      ...(conversationId === undefined ? {} : { conversationId }),
-      ...(caseId === undefined ? {} : { caseId }),
-    });
+    this.#connection.chat(
+      this.#base,
+      caseId === undefined ? { message: text } : { message: text, caseId },
+    );
+    this.#commit(workStarted(this.#state));
+    if (!resent) {
+      this.#commit(
+        userMessageSent(this.#state, { id: `local-${++this.#localIds}`, content: text }),
+      );
+    }
   }
 
+  /** Picks the saved place up again after a reload: the conversation, then the run in flight. */
   async #resume(saved: ResumeEntry): Promise<void> {
     if (saved.src) this.src ||= saved.src;
-    const work = this.#workCount;
+    const generation = this.#connection.generation;
     const conversation = saved.conversationId === undefined ? undefined : conversationOf(
       await this.#connection.request(conversationUrl(this.#base, saved.conversationId)),
     );
     // Work begun while the history loaded (a message sent, a reset) is newer than this place.
-    if (work !== this.#workCount) return;
+    if (generation !== this.#connection.generation) return;
     if (conversation) {
-      this.#commit(historyLoaded(this.#view, conversation));
+      this.#connection.joinConversation(conversation.conversationId);
+      this.#commit(historyLoaded(this.#state, conversation));
       // A reply saved in the history has ended: nothing left to attach to.
       const ended = conversation.messages.some((message) =>
         message.role === "assistant" && message.runId === saved.runId
@@ -314,21 +231,17 @@ export class StreamProvider extends LitElement {
   }
 
   #apply(event: StreamEvent): void {
-    const before = this.#view;
+    const before = this.#state;
     this.#commit(reduce(before, event));
-    if (this.#view === before) return;
+    if (this.#state === before) return;
     this.dispatchEvent(new StreamEventEvent(event));
     switch (event.type) {
-      case "run_start":
-        this.#remember({ runId: event.runId, conversationId: this.#view.conversationId });
-        return;
       case "error":
-        this.#reportError(this.#view.error);
+        if (this.#state.error) this.#reporter.failed(this.#state.error);
         return;
       case "stream_done":
-        this.#remember({ runId: undefined });
-        void this.#verify(event.metadata.finish_reason, event.metadata.digest);
-        return;
+        return void this.#verify(event.metadata.finish_reason, event.metadata.digest);
+      case "run_start":
       case "stage_start":
       case "content_chunk":
       case "stage_complete":
@@ -337,68 +250,34 @@ export class StreamProvider extends LitElement {
     }
   }
 
-  async #verify(
-    finishReason: FinishReason,
-    digest: { reasoning: string; chat: string },
-  ): Promise<void> {
-    const work = this.#workCount;
-    const verified = await verifyDigest(this.#view, digest);
+  async #verify(finishReason: FinishReason, digest: PanelDigest): Promise<void> {
+    const generation = this.#connection.generation;
+    const verified = await verifyDigest(this.#state, digest);
     // Newer work may have begun while hashing: its view must not be marked.
-    if (work !== this.#workCount) return;
-    this.#commit(integrityChecked(this.#view, verified));
-    this.dispatchEvent(new StreamDoneEvent(finishReason, verified));
-  }
-
-  #failed(error: ViewError): void {
-    this.#endUnverified(connectionFailed(this.#view, error), "error");
+    if (generation !== this.#connection.generation) return;
+    this.#commit(integrityChecked(this.#state, verified));
+    this.#reporter.done(finishReason, verified);
   }
 
   /**
    * Shows the end of work whose stream could not end it (a failure, a recovery, a cancel before the
    * run was known), so `stream-done` comes once per run however it ended; no digest covers it.
    */
-  #endUnverified(view: ViewState, finishReason: FinishReason): void {
-    this.#commit(integrityChecked(view, false));
-    if (finishReason === "error") this.#reportError(this.#view.error);
-    this.dispatchEvent(new StreamDoneEvent(finishReason, false));
+  #endUnverified(state: StreamState, finishReason: FinishReason): void {
+    this.#commit(integrityChecked(state, false));
+    if (finishReason === "error" && this.#state.error) this.#reporter.failed(this.#state.error);
+    this.#reporter.done(finishReason, false);
   }
 
-  #reportError(error: ViewError | undefined): void {
-    if (error) {
-      const message = errorMessage(error, resolveStrings(this.strings));
-      this.dispatchEvent(new StreamErrorEvent(error.code, message, error.retryAvailable));
-    }
-  }
-
-  /** The saved place under `resume-key`. */
-  #resumeStore(): ResumeStore {
-    // A getter: where the page may not use storage, reading `sessionStorage` itself throws.
-    return resumeStore(() => sessionStorage, this.resumeKey);
-  }
-
-  /** Updates the saved place (only with `resume-key`). */
-  #remember(change: ResumeEntry): void {
-    if (this.resumeKey) this.#resumeStore().update(change);
-  }
-
-  #commit(next: ViewState): void {
-    if (next === this.#view) return;
+  /** Makes `next` the state: the saved place follows the connection, the view and context it. */
+  #commit(next: StreamState): void {
+    this.#savedPlace.follow(this.#connection.position, { ended: next.finishReason !== undefined });
+    if (next === this.#state) return;
     const before = this.#view;
-    this.#view = next;
+    this.#state = next;
+    this.#view = viewOf(next);
     this.#context.setValue(this.#contextValue());
-    if (next.error !== before.error) {
-      // Cleared with the error, so that reading the page later finds no stale alert.
-      const said = next.error ? errorMessage(next.error, resolveStrings(this.strings)) : "";
-      this.#alert = announce(this.#alert, said);
-      this.requestUpdate();
-    }
-    if (next.status === before.status) return;
-    const said = statusAnnouncement(next.status, resolveStrings(this.strings));
-    if (said !== undefined) {
-      this.#status = announce(this.#status, said);
-      this.requestUpdate();
-    }
-    this.dispatchEvent(new StreamStatusEvent(next.status));
+    this.#reporter.viewChanged(before, this.#view);
   }
 
   #contextValue(): StreamContextValue {
@@ -409,11 +288,6 @@ export class StreamProvider extends LitElement {
       retry: () => this.retry(),
     };
   }
-}
-
-/** A numeric attribute's value, or its default when the page wrote something that is not one. */
-function orDefault(value: number, fallback: number): number {
-  return Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
 defineOnce("stream-provider", StreamProvider);

@@ -84,6 +84,7 @@ export const defaultStrings: StreamStrings = {
     streaming_disabled: "Streaming is turned off",
     overloaded: "The server is busy; please try again shortly",
     internal: "Something went wrong while preparing the answer",
+    content_filtered: "The model service withheld the rest of this answer; it is incomplete",
   },
 };
 

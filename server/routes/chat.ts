@@ -4,7 +4,7 @@ import { ChatRequest } from "../../protocol/requests.ts";
 import type { AppContext } from "../context.ts";
 import { readJson } from "../http/body.ts";
 import { HttpError } from "../http/errors.ts";
-import { requireStreaming, runResult, startOrResume } from "./shared.ts";
+import { batchResult, requireStreaming, startOrResume } from "./shared.ts";
 import { awaitRun, startChat } from "./start-run.ts";
 
 /** Registers the chat and conversation routes. */
@@ -42,7 +42,7 @@ export function chatRoutes(app: Hono, ctx: AppContext): void {
     const message = conversation?.messages.findLast((m) =>
       m.runId === run.info.id && m.role === "assistant"
     );
-    return c.json({ conversationId: run.info.conversationId, ...runResult(run), message });
+    return c.json({ conversationId: run.info.conversationId, ...batchResult(run), message });
   });
 
   app.get("/api/conversations/:id", async (c) => {

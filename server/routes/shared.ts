@@ -2,6 +2,7 @@
 import type { Context } from "hono";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
+import { digestOf } from "../runs/digest.ts";
 import type { Run } from "../runs/run.ts";
 import { attachResponse, requestCursor, resumeResponse } from "../sse/attach.ts";
 
@@ -37,8 +38,13 @@ export function runResult(run: Run) {
     runId: run.info.id,
     kind: run.info.kind,
     status: run.status,
-    lastSeq: run.lastSeq,
-    panels: { ...run.panels },
-    ...(run.error ? { error: run.error } : {}),
+    lastSeq: run.log.lastSeq,
+    panels: { ...run.log.panels },
+    ...(run.log.error ? { error: run.log.error } : {}),
   };
+}
+
+/** A batch answer: the run's result and the digest of its text, as `stream_done` carries it. */
+export function batchResult(run: Run) {
+  return { ...runResult(run), digest: digestOf(run.log.panels) };
 }

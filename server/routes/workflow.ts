@@ -10,7 +10,7 @@ import {
   WORKFLOW_STAGES,
   type WorkflowStage,
 } from "../cases/workflow-stages.ts";
-import { runResult, startOrResume } from "./shared.ts";
+import { batchResult, startOrResume } from "./shared.ts";
 import { awaitRun, startWorkflow } from "./start-run.ts";
 
 const ALL_STAGES = WORKFLOW_STAGES.map((entry) => entry.stage);
@@ -47,9 +47,9 @@ export function workflowRoutes(app: Hono, ctx: AppContext): void {
     const stages = body.stage === undefined ? ALL_STAGES : [requireStage(body.stage)];
     const run = await startWorkflow(ctx, c, { caseId, stages });
     await awaitRun(run, c.req.raw.signal);
-    const events = run.events;
+    const events = run.log.events;
     return c.json({
-      ...runResult(run),
+      ...batchResult(run),
       stages: stages.map((stage) => ({
         stage,
         title: stageTitle(stage),

@@ -1,7 +1,7 @@
 import "../../widgets/index.ts";
 import type { StreamProvider } from "../../widgets/stream-provider.ts";
 import type { StreamDoneEvent } from "../../widgets/events.ts";
-import { panelText } from "../../widgets/state/reducer.ts";
+import { panelText } from "../../widgets/state/view-queries.ts";
 import { assert, assertEqual, settle, shadow, textOf } from "./view-fixture.ts";
 
 let host: HTMLElement | undefined;

@@ -7,9 +7,10 @@ import type {
   StreamEventEvent,
   StreamStatusEvent,
 } from "../../widgets/events.ts";
-import { panelText } from "../../widgets/state/reducer.ts";
+import { panelText } from "../../widgets/state/view-queries.ts";
 import { armFault, probeRun, resetServer, setPace, setStreaming } from "./support/api.ts";
 import { assert, assertEqual } from "./support/assert.ts";
+import { stubFetch } from "./support/fetch-stub.ts";
 import { mount, nextEvent, recordEvents, unmountAll, waitFor } from "./support/dom.ts";
 
 const CASE = "chest-pain-acs";
@@ -53,8 +54,11 @@ async function assertSameTextAsServer(provider: StreamProvider): Promise<void> {
   assert(probe.panels.reasoning.length > 200, "the run wrote a long analysis");
 }
 
+let restoreFetch: (() => void) | undefined;
 afterEach(async () => {
   unmountAll();
+  restoreFetch?.();
+  restoreFetch = undefined;
   await resetServer();
 });
 
@@ -419,6 +423,25 @@ describe("<stream-provider>", () => {
       (await probeRun(provider.view.runId!)).panels.chat,
       "reply text",
     );
+  });
+
+  it("does not verify a batch answer whose text changed on its way from the server", async () => {
+    restoreFetch = stubFetch((url, init, network) => {
+      if (!url.endsWith("/workflow/run")) return undefined;
+      return network(url, init).then(async (response) => {
+        const answer = await response.json();
+        answer.stages[0].chat += " (edited)";
+        return new Response(JSON.stringify(answer), {
+          status: response.status,
+          headers: { "Content-Type": "application/json" },
+        });
+      });
+    });
+    const provider = workflowProvider("batch");
+    const done = await runToEnd(provider);
+    assertEqual([done.finishReason, done.verified], ["stop", false], "finish");
+    assertEqual(provider.view.verified, false, "view.verified");
+    assert(panelText(provider.view, "chat").includes(" (edited)"), "the altered text is shown");
   });
 
   it("reports stream_lost for a run the server does not know; Retry starts src anew", async () => {

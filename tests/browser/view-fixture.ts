@@ -5,7 +5,7 @@
  */
 import { ContextProvider } from "@lit/context";
 import { streamContext, type StreamContextValue } from "../../widgets/context.ts";
-import { initialViewState } from "../../widgets/state/reducer.ts";
+import { initialViewState } from "../../widgets/state/stream-state.ts";
 import type { ChatMessage, Section, ViewState } from "../../widgets/state/view-state.ts";
 
 export { assert, assertEqual } from "./support/assert.ts";

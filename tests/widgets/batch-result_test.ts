@@ -1,9 +1,17 @@
 import assert from "node:assert/strict";
+import type { StreamEvent } from "../../protocol/events.ts";
 import { batchEvents, BatchResult } from "../../widgets/connection/batch-result.ts";
-import { initialViewState, panelText, reduce } from "../../widgets/state/reducer.ts";
+import { sha256Hex, verifyDigest } from "../../widgets/integrity.ts";
+import { reduce } from "../../widgets/state/reducer.ts";
+import { initialStreamState, viewOf } from "../../widgets/state/stream-state.ts";
+import { panelText } from "../../widgets/state/view-queries.ts";
 import { RUN } from "./fixtures.ts";
 
-const digest = { reasoning: "a".repeat(64), chat: "b".repeat(64) };
+/** The server's digest of the workflow below: SHA-256 of each panel's whole text. */
+const digest = {
+  reasoning: await sha256Hex("Pain.Aspirin."),
+  chat: await sha256Hex("ACS.Treat."),
+};
 
 const workflow = BatchResult.parse({
   runId: RUN,
@@ -15,10 +23,19 @@ const workflow = BatchResult.parse({
     { stage: "initial", title: "Initial", reasoning: "Pain.", chat: "ACS." },
     { stage: "plan", title: "Plan", reasoning: "Aspirin.", chat: "Treat." },
   ],
+  digest,
 });
 
+/** The replay of `result`, and whether its rendered text verifies against its `stream_done`. */
+async function replay(result: BatchResult) {
+  const events = batchEvents(result, { now: 7 });
+  const state = events.reduce(reduce, initialStreamState());
+  const done = events.at(-1) as Extract<StreamEvent, { type: "stream_done" }>;
+  return { state, verified: await verifyDigest(state, done.metadata.digest) };
+}
+
 Deno.test("batchEvents replays a workflow result as the events of its stream", () => {
-  const events = batchEvents(workflow, { digest, now: 7 });
+  const events = batchEvents(workflow, { now: 7 });
   assert.deepEqual(
     events.map((event) =>
       event.type === "heartbeat"
@@ -59,7 +76,7 @@ Deno.test("batchEvents replays a workflow result as the events of its stream", (
 });
 
 Deno.test("batchEvents renders the same panel text as the stream would", () => {
-  const view = batchEvents(workflow, { digest, now: 7 }).reduce(reduce, initialViewState());
+  const view = viewOf(batchEvents(workflow, { now: 7 }).reduce(reduce, initialStreamState()));
   assert.equal(panelText(view, "reasoning"), "Pain.Aspirin.");
   assert.equal(panelText(view, "chat"), "ACS.Treat.");
   assert.equal(view.status, "done");
@@ -77,7 +94,7 @@ Deno.test("batchEvents leaves a failed run's last section interrupted, with its 
     error: { code: "upstream_error", message: "The model failed" },
     stages: [{ stage: "initial", title: "Initial", reasoning: "Pain.", chat: "" }],
   });
-  const view = batchEvents(failed, { digest, now: 7 }).reduce(reduce, initialViewState());
+  const view = batchEvents(failed, { now: 7 }).reduce(reduce, initialStreamState());
   assert.deepEqual(view.sections.reasoning.map((section) => [section.status, section.text]), [[
     "error",
     "Pain.",
@@ -101,7 +118,7 @@ Deno.test("batchEvents replays a chat result into its conversation's reply", () 
     panels: { reasoning: "Think", chat: "Answer" },
     message: { id: "m2" },
   });
-  const view = batchEvents(chat, { digest, now: 7 }).reduce(reduce, initialViewState());
+  const view = viewOf(batchEvents(chat, { now: 7 }).reduce(reduce, initialStreamState()));
   assert.equal(view.conversationId, "c1");
   assert.deepEqual(view.sections.reasoning.map((section) => [section.title, section.text]), [[
     "Reasoning",
@@ -110,4 +127,35 @@ Deno.test("batchEvents replays a chat result into its conversation's reply", () 
   assert.deepEqual(view.messages, [
     { id: `${RUN}:reply`, role: "assistant", content: "Answer", status: "complete", runId: RUN },
   ]);
+});
+
+Deno.test("batch replay verifies against the digest the server sent", async () => {
+  assert.equal((await replay(workflow)).verified, true);
+});
+
+Deno.test("batch replay does not verify an answer whose text differs from the server's digest", async () => {
+  const tampered = BatchResult.parse({
+    ...workflow,
+    stages: [
+      { stage: "initial", title: "Initial", reasoning: "Pain.", chat: "ACS." },
+      { stage: "plan", title: "Plan", reasoning: "Aspirin 300 mg.", chat: "Treat." },
+    ],
+  });
+  const { state, verified } = await replay(tampered);
+  assert.equal(panelText(state, "reasoning"), "Pain.Aspirin 300 mg.");
+  assert.equal(verified, false);
+});
+
+Deno.test("batch replay of an answer without a digest does not verify", async () => {
+  const { digest: _sent, ...unsigned } = workflow;
+  const { state, verified } = await replay(BatchResult.parse(unsigned));
+  assert.equal(panelText(state, "reasoning"), "Pain.Aspirin.");
+  assert.equal(verified, false);
+});
+
+Deno.test("BatchResult rejects a digest that is not hex SHA-256", () => {
+  assert.equal(
+    BatchResult.safeParse({ ...workflow, digest: { reasoning: "abc", chat: "def" } }).success,
+    false,
+  );
 });

@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
 import { encodeEvent, encodeRetry } from "../../protocol/sse-encode.ts";
 import type { StreamEvent } from "../../protocol/events.ts";
-import {
-  ConnectionController,
-  type ConnectionSettings,
-} from "../../widgets/connection/connection-controller.ts";
+import { ConnectionController } from "../../widgets/connection/connection-controller.ts";
+import type { ConnectionSettings } from "../../widgets/connection/connection-types.ts";
 import { RUN, runEvents, WORKFLOW_PLAN } from "./fixtures.ts";
 import {
   eventStream,
@@ -257,7 +255,7 @@ Deno.test("controller drops what a superseded stream still delivers", async () =
   second.push(frames(runEvents("run_bbbbbbbbbbbbbbbb").start("chat", WORKFLOW_PLAN)));
   await flush();
   assert.deepEqual(sink.log, ["run_start#1"]);
-  assert.equal(controller.runId, "run_bbbbbbbbbbbbbbbb");
+  assert.equal(controller.position.runId, "run_bbbbbbbbbbbbbbbb");
   assert.equal(network.calls[0].signal?.aborted, true);
 });
 
@@ -295,7 +293,8 @@ Deno.test("controller sends a chat through the batch endpoint when streaming is 
       panels: { reasoning: "", chat: "Because" },
     }),
   );
-  controller.chat("", { message: "Why?", conversationId: "c7" });
+  controller.joinConversation("c7");
+  controller.chat("", { message: "Why?" });
   await flush();
   assert.equal(network.calls[1].url, "/api/chat");
   assert.deepEqual(network.calls[1].body, { message: "Why?", conversationId: "c7" });
@@ -598,4 +597,92 @@ Deno.test("controller leaves alone the run of a chat message dropped without a c
   await flush();
   assert.deepEqual(network.calls.map((call) => call.url), ["/api/chat/messages"]);
   assert.deepEqual(sink.log, []);
+});
+
+Deno.test("controller delivers an event once when a resumed stream sends it again", async () => {
+  const { network, sink, controller, clock } = setup();
+  const first = eventStream();
+  const second = eventStream();
+  network.then(first.respond, second.respond);
+  controller.stream(SRC);
+  const run = runEvents();
+  const start = run.start("workflow", WORKFLOW_PLAN);
+  const chunk = run.chunk("reasoning", "initial", "Pain", 0);
+  first.push(frames(start, chunk));
+  await flush();
+  first.cut();
+  await flush();
+  clock.advance(500);
+  await flush();
+  second.push(frames(start, chunk, run.chunk("reasoning", "initial", " now", 1)));
+  await flush();
+  assert.deepEqual(sink.log, [
+    "run_start#1",
+    "content_chunk#2",
+    "status:reconnecting",
+    "status:streaming",
+    "content_chunk#3",
+  ]);
+  assert.equal(controller.position.seq, 3);
+});
+
+Deno.test("controller attaches to a named run from its start and drops other runs' events", async () => {
+  const { network, sink, controller } = setup();
+  const stream = eventStream();
+  network.then(stream.respond);
+  controller.stream(`/api/runs/${RUN}/stream`, { runId: RUN });
+  assert.equal(controller.position.runId, RUN);
+  await flush();
+  assert.equal(network.calls[0].headers["Last-Event-ID"], undefined);
+  const other = runEvents("run_bbbbbbbbbbbbbbbb");
+  other.start("workflow", WORKFLOW_PLAN);
+  const run = runEvents();
+  stream.push(
+    frames(other.chunk("reasoning", "initial", "stale", 0), run.start("chat", WORKFLOW_PLAN)),
+  );
+  await flush();
+  assert.deepEqual(sink.log, ["run_start#1"]);
+});
+
+Deno.test("controller resumes a run it already reads after the last event it delivered", async () => {
+  const { network, sink, controller } = setup();
+  const first = eventStream();
+  const second = eventStream();
+  network.then(first.respond, second.respond);
+  controller.stream(SRC);
+  const run = runEvents();
+  first.push(
+    frames(run.start("workflow", WORKFLOW_PLAN), run.chunk("reasoning", "initial", "A", 0)),
+  );
+  await flush();
+  controller.stop();
+  controller.stream(`/api/runs/${RUN}/stream`, { runId: RUN, resume: true });
+  await flush();
+  assert.equal(network.calls[1].headers["Last-Event-ID"], `${RUN}.2`);
+  second.push(frames(run.chunk("reasoning", "initial", "B", 1)));
+  await flush();
+  assert.deepEqual(sink.log, [
+    "run_start#1",
+    "content_chunk#2",
+    "status:streaming",
+    "content_chunk#3",
+  ]);
+});
+
+Deno.test("controller continues the conversation of the run it read until it forgets it", async () => {
+  const { network, controller } = setup();
+  const stream = eventStream();
+  network.then(stream.respond);
+  controller.stream(SRC);
+  stream.push(frames(runEvents().start("chat", WORKFLOW_PLAN, "c2")));
+  await flush();
+  assert.equal(controller.position.conversationId, "c2");
+  controller.chat("", { message: "And then?" });
+  await flush();
+  assert.deepEqual(network.calls[1].body, { message: "And then?", conversationId: "c2" });
+  controller.forget();
+  assert.deepEqual(controller.position, { seq: 0 });
+  controller.chat("", { message: "New" });
+  await flush();
+  assert.deepEqual(network.calls[2].body, { message: "New" });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { panelDigest, sha256Hex, verifyDigest } from "../../widgets/integrity.ts";
-import { initialViewState, reduce } from "../../widgets/state/reducer.ts";
+import { reduce } from "../../widgets/state/reducer.ts";
+import { initialStreamState } from "../../widgets/state/stream-state.ts";
 import { runEvents, WORKFLOW_PLAN } from "./fixtures.ts";
 
 const EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -20,7 +21,7 @@ Deno.test("verifyDigest hashes each panel's sections joined in plan order", asyn
     run.chunk("reasoning", "initial", "ab", 0),
     run.chunk("chat", "initial", "x", 0),
     run.chunk("reasoning", "plan", "c", 0),
-  ].reduce(reduce, initialViewState());
+  ].reduce(reduce, initialStreamState());
   const digest = { reasoning: await sha256Hex("abc"), chat: await sha256Hex("x") };
   assert.equal(await verifyDigest(view, digest), true);
   assert.equal(await verifyDigest(view, { ...digest, chat: EMPTY }), false);
@@ -34,7 +35,7 @@ Deno.test("panelDigest answers all zeros instead of rejecting without WebCrypto"
       reasoning: "0".repeat(64),
       chat: "0".repeat(64),
     });
-    const view = initialViewState();
+    const view = initialStreamState();
     assert.equal(
       await verifyDigest(view, { reasoning: "0".repeat(64), chat: "0".repeat(64) }),
       false,

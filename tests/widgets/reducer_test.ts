@@ -3,20 +3,19 @@ import {
   connectionFailed,
   conversationJoined,
   historyLoaded,
-  initialViewState,
   integrityChecked,
-  panelText,
-  reduce,
   runRecovered,
   statusChanged,
   userMessageSent,
   workStarted,
-} from "../../widgets/state/reducer.ts";
-import type { ViewState } from "../../widgets/state/view-state.ts";
+} from "../../widgets/state/actions.ts";
+import { reduce } from "../../widgets/state/reducer.ts";
+import { initialStreamState, type StreamState, viewOf } from "../../widgets/state/stream-state.ts";
+import { panelText } from "../../widgets/state/view-queries.ts";
 import { RUN, runEvents, WORKFLOW_PLAN } from "./fixtures.ts";
 import type { StreamEvent } from "../../protocol/events.ts";
 
-const apply = (state: ViewState, events: StreamEvent[]) => events.reduce(reduce, state);
+const apply = (state: StreamState, events: StreamEvent[]) => events.reduce(reduce, state);
 
 /** A workflow run that has streamed the initial stage to both panels and started the plan stage. */
 function midWorkflow() {
@@ -34,11 +33,11 @@ function midWorkflow() {
     run.stageStart("reasoning", "plan", 1, 2, "Plan"),
     run.chunk("reasoning", "plan", "Aspirin", 0),
   ];
-  return { run, events, state: apply(initialViewState(), events) };
+  return { run, events, state: apply(initialStreamState(), events) };
 }
 
 Deno.test("reducer starts idle with empty panels", () => {
-  assert.deepEqual(initialViewState(), {
+  assert.deepEqual(viewOf(initialStreamState()), {
     status: "idle",
     lastSeq: 0,
     plan: [],
@@ -49,7 +48,7 @@ Deno.test("reducer starts idle with empty panels", () => {
 
 Deno.test("reducer lays out pending sections per panel in plan order on run_start", () => {
   const run = runEvents();
-  const state = reduce(initialViewState(), run.start("workflow", WORKFLOW_PLAN));
+  const state = reduce(initialStreamState(), run.start("workflow", WORKFLOW_PLAN));
   assert.deepEqual(state.status, "streaming");
   assert.deepEqual(state.runId, RUN);
   assert.deepEqual(state.kind, "workflow");
@@ -81,7 +80,7 @@ Deno.test("reducer lays out pending sections per panel in plan order on run_star
     ["initial", "pending"],
     ["plan", "pending"],
   ]);
-  assert.deepEqual(state.messages, []);
+  assert.deepEqual(viewOf(state).messages, []);
 });
 
 Deno.test("reducer accumulates text, counts and statuses per section", () => {
@@ -104,7 +103,7 @@ Deno.test("reducer accumulates text, counts and statuses per section", () => {
 
 Deno.test("reducer shows a workflow's chat summaries as titled assistant messages", () => {
   const { state } = midWorkflow();
-  assert.deepEqual(state.messages, [
+  assert.deepEqual(viewOf(state).messages, [
     {
       id: `${RUN}:initial`,
       role: "assistant",
@@ -116,22 +115,22 @@ Deno.test("reducer shows a workflow's chat summaries as titled assistant message
   ]);
 });
 
-Deno.test("reducer ignores a replayed event and returns the same object", () => {
+Deno.test("reducer holds a reply once, as its chat section, and shows it as a message", () => {
+  const { state } = midWorkflow();
+  assert.equal("messages" in state, false);
+  assert.deepEqual(state.history, []);
+  assert.equal(viewOf(state).messages[0].content, state.sections.chat[0].text);
+});
+
+Deno.test("reducer shows the replies of a run replayed from its start once", () => {
   const { events, state } = midWorkflow();
-  assert.equal(reduce(state, events[6]), state);
-  assert.equal(reduce(state, events[0]), state);
+  const replayed = apply(workStarted(state), events);
+  assert.deepEqual(viewOf(replayed).messages.map((message) => message.id), [`${RUN}:initial`]);
 });
 
 Deno.test("reducer ignores heartbeats", () => {
   const { state } = midWorkflow();
   assert.equal(reduce(state, { type: "heartbeat", runId: RUN, ts: 5 }), state);
-});
-
-Deno.test("reducer ignores events of another run that did not start here", () => {
-  const { state } = midWorkflow();
-  const other = runEvents("run_bbbbbbbbbbbbbbbb");
-  other.start("workflow", WORKFLOW_PLAN);
-  assert.equal(reduce(state, other.chunk("reasoning", "plan", "stale", 0)), state);
 });
 
 Deno.test("reducer keeps partial text and marks open sections on an error event", () => {
@@ -156,7 +155,7 @@ Deno.test("reducer keeps partial text and marks open sections on an error event"
 
 Deno.test("reducer ends a cancelled run with its streaming message cancelled", () => {
   const run = runEvents();
-  const state = apply(initialViewState(), [
+  const state = apply(initialStreamState(), [
     run.start("chat", [{ stage: "reply", panel: "chat", title: "Reply" }], "conv1"),
     run.stageStart("chat", "reply", 0, 1, "Reply"),
     run.chunk("chat", "reply", "Start ", 0),
@@ -165,7 +164,7 @@ Deno.test("reducer ends a cancelled run with its streaming message cancelled", (
   assert.deepEqual(state.status, "cancelled");
   assert.deepEqual(state.finishReason, "cancelled");
   assert.deepEqual(state.conversationId, "conv1");
-  assert.deepEqual(state.messages, [
+  assert.deepEqual(viewOf(state).messages, [
     { id: `${RUN}:reply`, role: "assistant", content: "Start ", status: "cancelled", runId: RUN },
   ]);
 });
@@ -205,7 +204,7 @@ Deno.test("reducer always applies a seq-0 stream_lost, even for an unseen run", 
       },
     },
   ];
-  const state = apply(initialViewState(), lost);
+  const state = apply(initialStreamState(), lost);
   assert.deepEqual(state.status, "error");
   assert.deepEqual(state.error, {
     code: "stream_lost",
@@ -217,7 +216,7 @@ Deno.test("reducer always applies a seq-0 stream_lost, even for an unseen run", 
 
 Deno.test("reducer appends a section for a stage the plan did not announce", () => {
   const run = runEvents();
-  const state = apply(initialViewState(), [
+  const state = apply(initialStreamState(), [
     run.start("chat", [{ stage: "reply", panel: "chat", title: "Reply" }]),
     run.chunk("reasoning", "reply", "Think", 0),
   ]);
@@ -244,7 +243,7 @@ Deno.test("reducer keeps the recent end of a streaming text as its tail, bounded
   ];
   const chunk = "word µg — ";
   for (let i = 0; i < 4000; i++) events.push(run.chunk("chat", "reply", chunk, i));
-  let state = initialViewState();
+  let state = initialStreamState();
   for (const event of events) {
     state = reduce(state, event);
     const [section] = state.sections.chat;
@@ -253,19 +252,19 @@ Deno.test("reducer keeps the recent end of a streaming text as its tail, bounded
     assert.equal(offset + text.length, section.text.length);
     assert.equal(section.text.slice(offset), text);
     assert.ok(text.length <= 2 * 8192);
-    assert.equal(state.messages.at(-1)?.contentTail, section.tail);
+    assert.equal(viewOf(state).messages.at(-1)?.contentTail, section.tail);
   }
   assert.ok(state.sections.chat[0].tail!.offset > 0, "the tail moved along");
   state = reduce(state, run.stageComplete("chat", "reply", 4000, 0, 1));
   assert.equal(state.sections.chat[0].tail, undefined);
-  assert.equal(state.messages.at(-1)?.contentTail, undefined);
+  assert.equal(viewOf(state).messages.at(-1)?.contentTail, undefined);
 });
 
 Deno.test("reducer keeps the conversation when a chat run follows another", () => {
   const first = runEvents("run_1111111111111111");
   const second = runEvents("run_2222222222222222");
   const plan = [{ stage: "reply", panel: "chat" as const, title: "Reply" }];
-  let state = userMessageSent(initialViewState(), { id: "local-1", content: "Hi" });
+  let state = userMessageSent(initialStreamState(), { id: "local-1", content: "Hi" });
   state = apply(state, [
     first.start("chat", plan, "c1"),
     first.stageStart("chat", "reply", 0, 1, "Reply"),
@@ -279,7 +278,9 @@ Deno.test("reducer keeps the conversation when a chat run follows another", () =
     second.chunk("chat", "reply", "Sure", 0),
   ]);
   assert.deepEqual(
-    state.messages.map((message) => [message.id, message.role, message.content, message.status]),
+    viewOf(state).messages.map((
+      message,
+    ) => [message.id, message.role, message.content, message.status]),
     [
       ["local-1", "user", "Hi", "complete"],
       ["run_1111111111111111:reply", "assistant", "Hello", "complete"],
@@ -295,7 +296,7 @@ Deno.test("reducer replaces an earlier workflow run's summaries when a new workf
   const { state } = midWorkflow();
   const next = runEvents("run_cccccccccccccccc");
   const restarted = reduce(workStarted(state), next.start("workflow", WORKFLOW_PLAN));
-  assert.deepEqual(restarted.messages, []);
+  assert.deepEqual(viewOf(restarted).messages, []);
   assert.deepEqual(restarted.sections.reasoning.map((section) => section.status), [
     "pending",
     "pending",
@@ -310,11 +311,11 @@ Deno.test("workStarted clears the run but keeps the conversation", () => {
   assert.deepEqual(started.runId, undefined);
   assert.deepEqual(started.lastSeq, 0);
   assert.deepEqual(started.sections, { reasoning: [], chat: [] });
-  assert.deepEqual(started.messages, state.messages);
+  assert.deepEqual(viewOf(started).messages, viewOf(state).messages);
 });
 
 Deno.test("statusChanged returns the same object for the same status", () => {
-  const state = initialViewState();
+  const state = initialStreamState();
   assert.equal(statusChanged(state, "idle"), state);
   assert.deepEqual(statusChanged(state, "reconnecting").status, "reconnecting");
 });
@@ -330,12 +331,12 @@ Deno.test("connectionFailed keeps partial text and marks streaming sections as e
 });
 
 Deno.test("historyLoaded replaces the messages and sets the conversation", () => {
-  const loaded = historyLoaded(initialViewState(), {
+  const loaded = historyLoaded(initialStreamState(), {
     conversationId: "c1",
     messages: [{ id: "m1", role: "user", content: "Hi", status: "complete" }],
   });
   assert.deepEqual(loaded.conversationId, "c1");
-  assert.deepEqual(loaded.messages, [{
+  assert.deepEqual(viewOf(loaded).messages, [{
     id: "m1",
     role: "user",
     content: "Hi",
@@ -344,7 +345,7 @@ Deno.test("historyLoaded replaces the messages and sets the conversation", () =>
 });
 
 Deno.test("integrityChecked records the result once", () => {
-  const checked = integrityChecked(initialViewState(), true);
+  const checked = integrityChecked(initialStreamState(), true);
   assert.deepEqual(checked.verified, true);
   assert.equal(integrityChecked(checked, true), checked);
 });
@@ -352,7 +353,7 @@ Deno.test("integrityChecked records the result once", () => {
 /** A chat run whose reasoning was streaming when its stream was lost. */
 function lostChat() {
   const run = runEvents();
-  return apply(initialViewState(), [
+  return apply(initialStreamState(), [
     run.start("chat", [
       { stage: "reply", panel: "reasoning", title: "Reasoning" },
       { stage: "reply", panel: "chat", title: "Reply" },
@@ -386,7 +387,21 @@ Deno.test("runRecovered ends a lost chat run as the server did, with its saved r
     recovered.sections.reasoning.map((section) => [section.status, section.text]),
     [["cancelled", "Thinking it over"]],
   );
-  assert.deepEqual(recovered.messages, SAVED);
+  assert.deepEqual(viewOf(recovered).messages, SAVED);
+});
+
+Deno.test("runRecovered shows the saved reply in place of the stream's partial one", () => {
+  const run = runEvents();
+  const partial = apply(lostChat(), [
+    run.stageStart("chat", "reply", 0, 1, "Reply"),
+    run.chunk("chat", "reply", "Bec", 0),
+  ]);
+  const recovered = runRecovered(partial, {
+    conversationId: "c1",
+    messages: SAVED,
+    finishReason: "cancelled",
+  });
+  assert.deepEqual(viewOf(recovered).messages, SAVED);
 });
 
 Deno.test("runRecovered keeps the error of a lost chat run that failed on the server", () => {
@@ -400,5 +415,5 @@ Deno.test("runRecovered keeps the error of a lost chat run that failed on the se
   assert.equal(recovered.status, "error");
   assert.deepEqual(recovered.error, error);
   assert.deepEqual(recovered.sections.reasoning.map((section) => section.status), ["error"]);
-  assert.deepEqual(recovered.messages, SAVED.slice(0, 1));
+  assert.deepEqual(viewOf(recovered).messages, SAVED.slice(0, 1));
 });

@@ -17,6 +17,12 @@ export const ChatStarted = z.object({
 /** A started chat run. */
 export type ChatStarted = z.infer<typeof ChatStarted>;
 
+/** The started chat run an answer holds, or `undefined` for a failure or a malformed body. */
+export function chatStartedOf(outcome: JsonOutcome): ChatStarted | undefined {
+  const started = outcome.type === "ok" ? ChatStarted.safeParse(outcome.body) : undefined;
+  return started?.success ? started.data : undefined;
+}
+
 /** `GET /api/conversations/:id`. */
 export const Conversation = z.object({
   id: z.string(),

@@ -1,19 +1,17 @@
 /**
  * The batch endpoints' answer (`POST …/workflow/run`, `POST /api/chat`): the finished run's text
- * per stage and panel. It is replayed into the reducer as the events a stream would have carried,
- * so a batch result renders exactly as the streamed run does. Pure.
+ * per stage and panel, and the server's digest of it. It is replayed into the reducer as the
+ * events a stream would have carried, so a batch result renders, and verifies, exactly as the
+ * streamed run does. Pure.
  */
 import * as z from "zod/mini";
-import {
-  ErrorCode,
-  type FinishReason,
-  type Panel,
-  type PlanEntry,
-  type StreamEvent,
-} from "../../protocol/events.ts";
-import { stageNames } from "../state/reducer.ts";
+import { ErrorCode, type Panel, type PlanEntry, type StreamEvent } from "../../protocol/events.ts";
+import { finishReasonOf } from "../../protocol/finish-status.ts";
+import { NO_DIGEST } from "../integrity.ts";
+import { stageNames } from "../state/sections.ts";
 
 const panels = z.object({ reasoning: z.string(), chat: z.string() });
+const hex64 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 
 /** What both batch endpoints answer; a workflow adds its stages, a chat its conversation. */
 export const BatchResult = z.object({
@@ -24,6 +22,8 @@ export const BatchResult = z.object({
   error: z.optional(z.object({ code: ErrorCode, message: z.string() })),
   conversationId: z.optional(z.string()),
   stages: z.optional(z.array(z.object({ stage: z.string(), title: z.string(), ...panels.shape }))),
+  /** The server's SHA-256 of each panel's text, as `stream_done` carries it. */
+  digest: z.optional(z.object({ reasoning: hex64, chat: hex64 })),
 });
 /** A batch result. */
 export type BatchResult = z.infer<typeof BatchResult>;
@@ -31,11 +31,11 @@ export type BatchResult = z.infer<typeof BatchResult>;
 /** A chat run's plan, as the server announces it in `run_start`. */
 const CHAT_STAGE = { stage: "reply", reasoning: "Reasoning", chat: "Reply" };
 
-/** The events that stream the finished run `result`; `digest` is the panels' SHA-256. */
-export function batchEvents(
-  result: BatchResult,
-  { digest, now }: { digest: Record<Panel, string>; now: number },
-): StreamEvent[] {
+/**
+ * The events that stream the finished run `result`. Its `stream_done` carries the server's digest,
+ * or, from a server that sent none, a digest no text has, so the replay cannot verify.
+ */
+export function batchEvents(result: BatchResult, { now }: { now: number }): StreamEvent[] {
   const sections = result.stages
     ? result.stages.flatMap((stage) =>
       (["reasoning", "chat"] as const).map((panel) => ({
@@ -112,21 +112,8 @@ export function batchEvents(
     metadata: {
       finish_reason: finishReasonOf(result.status),
       chunk_count: written.length,
-      digest,
+      digest: result.digest ?? NO_DIGEST,
     },
   });
   return events;
-}
-
-/** How a run that ended with `status` finishes its stream (a run still going counts as failed). */
-export function finishReasonOf(status: BatchResult["status"]): FinishReason {
-  switch (status) {
-    case "complete":
-      return "stop";
-    case "cancelled":
-      return "cancelled";
-    case "error":
-    case "running":
-      return "error";
-  }
 }

@@ -2,15 +2,22 @@
  * The paths that do without a stream: the batch fallback, which runs the work again and replays
  * its result as events, and the chat recovery, which waits for a chat run the stream could not
  * show to end and loads the saved conversation.
+ *
+ * Fallback rule: batch restarts the work, so it is used only while nothing of the work has been
+ * seen yet (no run_start). A chat whose run already exists is recovered instead by waiting for the
+ * run to end (`GET /api/runs/:id`) and loading the saved conversation. A workflow run that has
+ * streamed partly ends as `stream_lost` with its partial text kept; Retry starts a new run.
  */
 import type { StreamEvent } from "../../protocol/events.ts";
-import type { RunRecovery } from "../state/reducer.ts";
+import { finishReasonOf } from "../../protocol/finish-status.ts";
+import type { RunRecovery } from "../state/actions.ts";
 import type { ViewError } from "../state/view-state.ts";
 import { conversationOf, RunSummary } from "./api-bodies.ts";
-import { batchEvents, BatchResult, finishReasonOf } from "./batch-result.ts";
-import { panelDigest } from "../integrity.ts";
+import type { Work } from "./connection-types.ts";
+import { batchEvents, BatchResult } from "./batch-result.ts";
 import { isRetryable, type JsonOutcome } from "./http.ts";
-import { conversationUrl, runUrl } from "./urls.ts";
+import type { RunPosition } from "./run-position.ts";
+import { batchRequestOf, conversationUrl, runUrl } from "./urls.ts";
 
 /** The error of work whose stream was lost and could not be made up for (worded by the strings). */
 export const STREAM_LOST: ViewError = { code: "stream_lost", retryAvailable: true };
@@ -37,6 +44,22 @@ export interface FallbackContext {
   recovered(recovery: RunRecovery): void;
 }
 
+/** The path that makes up for the stream of `work`, by the rule above; none for a partial workflow. */
+export function fallbackFor(
+  work: Work,
+  { runId, conversationId }: RunPosition,
+): ((context: FallbackContext) => Promise<void>) | undefined {
+  if (work.kind === "chat") {
+    const { apiBase, request } = work;
+    return (context) =>
+      runId === undefined
+        ? runBatch(context, `${apiBase}/api/chat`, request)
+        : recoverChat(context, { apiBase, runId, conversationId });
+  }
+  const batch = runId === undefined ? batchRequestOf(work.url) : undefined;
+  return batch && ((context) => runBatch(context, batch.url, batch.body));
+}
+
 /** Posts the batch request of the work and replays its result as the stream would have shown it. */
 export async function runBatch(
   context: FallbackContext,
@@ -55,10 +78,7 @@ export async function runBatch(
   if (outcome.type === "failed") return context.fail(STREAM_LOST);
   const result = BatchResult.safeParse(outcome.body);
   if (!result.success) return context.fail({ ...STREAM_LOST, code: "internal" });
-  const events = batchEvents(result.data, {
-    digest: await panelDigest(result.data.panels),
-    now: context.now(),
-  });
+  const events = batchEvents(result.data, { now: context.now() });
   // The replay ends with stream_done, which ends the work.
   for (const event of events) if (!context.accept(event)) return;
 }

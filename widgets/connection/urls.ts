@@ -1,4 +1,5 @@
 /** Maps the element's `src` onto the other endpoints of the same API. Pure string work. */
+import type { Work } from "./connection-types.ts";
 
 const WORKFLOW_STREAM =
   /^(.*\/api\/cases\/([^/?#]+)\/workflow)\/(?:start|stages\/([^/?#]+))\/stream(?:[?#].*)?$/;
@@ -23,6 +24,12 @@ export function runUrl(
 ): string {
   const run = `${apiBase}/api/runs/${encodeURIComponent(runId)}`;
   return action === undefined ? run : `${run}/${action}`;
+}
+
+/** The health endpoint of the API the work uses. */
+export function healthUrl(work: Work): string {
+  const base = work.kind === "chat" ? work.apiBase : apiBaseOf(work.url);
+  return `${base}/api/health`;
 }
 
 /** A saved conversation's endpoint under `apiBase`. */

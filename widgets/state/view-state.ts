@@ -73,7 +73,7 @@ export interface ViewState {
   runId?: string;
   kind?: "workflow" | "chat";
   conversationId?: string;
-  /** Highest seq applied; events with seq ≤ lastSeq are duplicates and ignored. */
+  /** Highest seq applied (the connection drops replays, so each event applies once). */
   lastSeq: number;
   plan: PlanEntry[];
   /** Sections of the current run per panel, in plan order. */

@@ -1,6 +1,6 @@
 /** Fakes for the connection tests: a manual clock, a scripted fetch, a host and a recording sink. */
 import type { ReactiveController, ReactiveControllerHost } from "lit";
-import type { ConnectionSink } from "../../../widgets/connection/connection-controller.ts";
+import type { ConnectionSink } from "../../../widgets/connection/connection-types.ts";
 
 /** A clock that only moves when told: timers run in order as `advance` passes them. */
 export function fakeClock() {

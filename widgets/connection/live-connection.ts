@@ -1,0 +1,73 @@
+/**
+ * One streaming connection over the chosen transport, and its stall watchdog: no event nor
+ * heartbeat for `stallMs` means the connection is dead, so it is closed and its outcome says so.
+ */
+import type { ConnectionSettings } from "./connection-types.ts";
+import type { ConnectionEnvironment } from "./environment.ts";
+import { eventSourceTransport } from "./eventsource-transport.ts";
+import { fetchTransport } from "./fetch-transport.ts";
+import type { StreamHandlers, StreamOutcome, StreamRequest, StreamTransport } from "./transport.ts";
+
+/** One connection attempt; closing it aborts its request. */
+export class LiveConnection {
+  readonly #abort = new AbortController();
+  readonly #env: ConnectionEnvironment;
+  readonly #transport: StreamTransport;
+  readonly #stallMs: number;
+  #stallTimer?: unknown;
+
+  constructor(
+    env: ConnectionEnvironment,
+    { transport, stallMs }: Pick<ConnectionSettings, "transport" | "stallMs">,
+  ) {
+    this.#env = env;
+    this.#transport = transport === "eventsource"
+      ? eventSourceTransport(env.EventSource)
+      : fetchTransport(env.fetch);
+    this.#stallMs = stallMs;
+  }
+
+  /** Opens the connection; resolves with how it ended (`aborted` once closed). Never rejects. */
+  async open(
+    request: Omit<StreamRequest, "signal">,
+    handlers: StreamHandlers,
+  ): Promise<StreamOutcome> {
+    this.#watch();
+    try {
+      return await this.#transport({ ...request, signal: this.#abort.signal }, {
+        open: () => {
+          this.#watch();
+          handlers.open();
+        },
+        message: (message) => {
+          this.#watch();
+          handlers.message(message);
+        },
+        retry: (ms) => handlers.retry(ms),
+      });
+    } finally {
+      this.#unwatch();
+    }
+  }
+
+  /** Ends the connection: at stream_done, on a stall, for new work, when the host leaves. */
+  close(): void {
+    this.#unwatch();
+    this.#abort.abort();
+  }
+
+  /** Something arrived: the stall countdown starts again. */
+  #watch(): void {
+    if (this.#abort.signal.aborted) return;
+    this.#unwatch();
+    this.#stallTimer = this.#env.setTimeout(() => {
+      this.#stallTimer = undefined;
+      this.close();
+    }, this.#stallMs);
+  }
+
+  #unwatch(): void {
+    this.#env.clearTimeout(this.#stallTimer);
+    this.#stallTimer = undefined;
+  }
+}

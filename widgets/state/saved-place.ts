@@ -1,0 +1,43 @@
+/**
+ * The saved place of a provider with `resume-key`, kept in step with its connection: the run in
+ * flight and the conversation come from the connection's position, written only when they change.
+ */
+import type { RunPosition } from "../connection/run-position.ts";
+import { type ResumeEntry, type ResumeStore, resumeStore } from "./resume-store.ts";
+
+/** One provider's saved place. */
+export class SavedPlace {
+  readonly #key: () => string;
+  #written?: { runId?: string; conversationId?: string };
+
+  /** `key` is read at each use: the `resume-key` attribute may change. */
+  constructor(key: () => string) {
+    this.#key = key;
+  }
+
+  /** What a reloaded page finds, if anything. */
+  load(): ResumeEntry | undefined {
+    return this.#key() ? this.#store().load() : undefined;
+  }
+
+  /** Keeps the run (unless it has `ended`: nothing left to resume) and the conversation. */
+  follow({ runId, conversationId }: RunPosition, { ended }: { ended: boolean }): void {
+    const place = { runId: ended ? undefined : runId, conversationId };
+    const written = this.#written;
+    if (written && written.runId === place.runId && written.conversationId === conversationId) {
+      return;
+    }
+    this.#written = place;
+    this.remember(place);
+  }
+
+  /** Merges `change` into the saved place (`undefined` removes a field). */
+  remember(change: ResumeEntry): void {
+    if (this.#key()) this.#store().update(change);
+  }
+
+  #store(): ResumeStore {
+    // A getter: where the page may not use storage, reading `sessionStorage` itself throws.
+    return resumeStore(() => sessionStorage, this.#key());
+  }
+}

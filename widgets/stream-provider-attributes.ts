@@ -1,0 +1,81 @@
+/**
+ * The public attributes and properties of `<stream-provider>` (DESIGN.md §6), and the connection
+ * settings they make.
+ */
+import { LitElement } from "lit";
+import { property } from "lit/decorators.js";
+import type { ConnectionSettings } from "./connection/connection-types.ts";
+import type { StreamStrings } from "./strings.ts";
+
+/** The transports a provider can use. */
+export type TransportName = ConnectionSettings["transport"];
+
+/** The numeric attributes' defaults (DESIGN.md §6). */
+const DEFAULTS = { maxRetries: 6, retryBaseMs: 500, retryMaxMs: 15000, stallMs: 45000 } as const;
+
+/** What `<stream-provider>` is configured with. */
+export abstract class StreamProviderAttributes extends LitElement {
+  /** The SSE URL of the work, e.g. `/api/cases/<id>/workflow/start/stream`. */
+  @property()
+  accessor src = "";
+
+  /** Start streaming `src` as soon as the element is connected. */
+  @property({ type: Boolean })
+  accessor autostart = false;
+
+  /** `fetch` (a streaming reader that can send headers), `eventsource` (native) or `batch`. */
+  @property()
+  accessor transport: TransportName = "fetch";
+
+  /** Reconnection attempts in a row before falling back to batch. */
+  @property({ type: Number, attribute: "max-retries" })
+  accessor maxRetries: number = DEFAULTS.maxRetries;
+
+  /** The first reconnection delay's ceiling, doubled per attempt (full jitter). */
+  @property({ type: Number, attribute: "retry-base-ms" })
+  accessor retryBaseMs: number = DEFAULTS.retryBaseMs;
+
+  /**
+   * The jitter's ceiling never grows past this. The delay is the server's `retry:` (when it sent
+   * one) plus that jitter, so viewers cut at the same moment do not reconnect in lockstep.
+   */
+  @property({ type: Number, attribute: "retry-max-ms" })
+  accessor retryMaxMs: number = DEFAULTS.retryMaxMs;
+
+  /** No event nor heartbeat for this long means the connection is dead. */
+  @property({ type: Number, attribute: "stall-ms" })
+  accessor stallMs: number = DEFAULTS.stallMs;
+
+  /** Keeps the run and conversation in sessionStorage under this key to resume after a reload. */
+  @property({ attribute: "resume-key" })
+  accessor resumeKey = "";
+
+  /** Where the API lives; by default the part of `src` before `/api/` (or the page's origin). */
+  @property({ attribute: "api-base" })
+  accessor apiBase = "";
+
+  /** Extra request headers (fetch transport and API calls), e.g. an authorization token. */
+  @property({ attribute: false })
+  accessor headers: Record<string, string> = {};
+
+  /** Replacements for the default English strings it announces and fires (`errors`). */
+  @property({ attribute: false })
+  accessor strings: Partial<StreamStrings> | undefined;
+
+  /** The connection settings the attributes make, read at each use. */
+  protected connectionSettings(): ConnectionSettings {
+    return {
+      transport: this.transport,
+      maxRetries: orDefault(this.maxRetries, DEFAULTS.maxRetries),
+      retryBaseMs: orDefault(this.retryBaseMs, DEFAULTS.retryBaseMs),
+      retryMaxMs: orDefault(this.retryMaxMs, DEFAULTS.retryMaxMs),
+      stallMs: orDefault(this.stallMs, DEFAULTS.stallMs),
+      headers: this.headers,
+    };
+  }
+}
+
+/** A numeric attribute's value, or its default when the page wrote something that is not one. */
+function orDefault(value: number, fallback: number): number {
+  return Number.isFinite(value) && value >= 0 ? value : fallback;
+}
