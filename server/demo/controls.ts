@@ -5,10 +5,17 @@
 import type { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppContext } from "../context.ts";
-import type { DemoArms } from "./demo-layer.ts";
 import { readJson } from "../http/body.ts";
 import { HttpError } from "../http/errors.ts";
-import { isScripted, type ScriptedProvider } from "../providers/scripted.ts";
+import { isScripted, type ScriptedFault, type ScriptedProvider } from "../providers/scripted.ts";
+
+/** What is armed for the next run. */
+export interface DemoArms {
+  /** The next run's model fails, stalls or is rate limited. */
+  fault?: ScriptedFault;
+  /** The next fresh SSE response ends abruptly after this many content characters. */
+  cut?: number;
+}
 
 const DEFAULT_AFTER_CHARS = 300;
 const count = z.int().check(z.minimum(0), z.maximum(1_000_000));

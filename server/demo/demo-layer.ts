@@ -5,17 +5,9 @@
  */
 import type { Hono } from "hono";
 import type { AppContext } from "../context.ts";
-import { isScripted, type ScriptedFault, withFaultForRun } from "../providers/scripted.ts";
-import { controlRoutes } from "./controls.ts";
+import { isScripted, withFaultForRun } from "../providers/scripted.ts";
+import { controlRoutes, type DemoArms } from "./controls.ts";
 import { cutAfter } from "./cut.ts";
-
-/** What is armed for the next run. */
-export interface DemoArms {
-  /** The next run's model fails, stalls or is rate limited. */
-  fault?: ScriptedFault;
-  /** The next fresh SSE response ends abruptly after this many content characters. */
-  cut?: number;
-}
 
 /** Installs the demo layer on the app. */
 export function installDemo(app: Hono, ctx: AppContext): void {
