@@ -11,15 +11,54 @@ import { CHROMIUM_ARGS } from "./scripts/ensure-chromium.mjs";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 let server;
+/** A second server with auth on (tests/support/tokens.ts signs for it), proxied under `/authed`. */
+let authServer;
+const AUTH_PREFIX = "/authed";
+
+/** The suite's Deno server, with its own workflows beside the built-in one. */
+const startServer = () =>
+  startDenoServer({
+    env: { WORKFLOWS_DIR: `${root}tests/fixtures/workflows` },
+    log: (text) => process.env.SERVER_LOG && process.stderr.write(text),
+  });
 
 /** Starts the Deno server with the dev server and stops it with it. */
 const denoServerPlugin = {
   name: "deno-server",
   async serverStart() {
-    server = await startDenoServer({ log: (text) => process.env.SERVER_LOG && process.stderr.write(text) });
+    [server, authServer] = await Promise.all([
+      startServer(),
+      startDenoServer({ env: { AUTH_JWT_SECRET: "test-secret-that-is-32-bytes-ok!" } }),
+    ]);
   },
   async serverStop() {
-    await server?.stop();
+    await Promise.all([server?.stop(), authServer?.stop()]);
+  },
+};
+
+/**
+ * Test commands the browser cannot do itself: restart the Deno server (a graceful `SIGTERM` or a
+ * `SIGKILL`), and emulate forced colours (the commands package offers no such feature).
+ */
+const serverCommandsPlugin = {
+  name: "server-commands",
+  async executeCommand({ command, payload, session }) {
+    if (command === "restart-server") {
+      await server.stop(payload?.signal ?? "SIGTERM");
+      server = await startServer();
+      return true;
+    }
+    if (command === "emulate-forced-colors") {
+      // Puppeteer's emulateMediaFeatures refuses forced-colors; the DevTools protocol takes it.
+      // The emulation lasts as long as its protocol session: one per page, kept.
+      const page = session.browser.getPage(session.id);
+      page.forcedColorsSession ??= await page.createCDPSession();
+      const value = payload?.active ? "active" : "none";
+      await page.forcedColorsSession.send("Emulation.setEmulatedMedia", {
+        features: [{ name: "forced-colors", value }],
+      });
+      return true;
+    }
   },
 };
 
@@ -27,11 +66,14 @@ const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding"]);
 
 /** Proxies `/api/*` to the Deno server without buffering, so SSE streams and a browser disconnect reaches it. */
 function apiProxy(context, next) {
-  if (!context.url.startsWith("/api/")) return next();
+  const authed = context.url.startsWith(`${AUTH_PREFIX}/api/`);
+  if (!context.url.startsWith("/api/") && !authed) return next();
+  const target = authed ? authServer : server;
+  const path = authed ? context.url.slice(AUTH_PREFIX.length) : context.url;
   return new Promise((resolve) => {
-    const upstream = request(`${server.origin}${context.url}`, {
+    const upstream = request(`${target.origin}${path}`, {
       method: context.method,
-      headers: { ...context.headers, host: new URL(server.origin).host },
+      headers: { ...context.headers, host: new URL(target.origin).host },
     }, (response) => {
       context.status = response.statusCode;
       for (const [name, value] of Object.entries(response.headers)) {
@@ -85,7 +127,11 @@ export default {
   concurrency: 1,
   testsFinishTimeout: 180_000,
   testFramework: { config: { timeout: 20_000 } },
-  plugins: [esbuildPlugin({ ts: true, target: "es2022", tsconfig: `${root}tsconfig.json` }), denoServerPlugin],
+  plugins: [
+    esbuildPlugin({ ts: true, target: "es2022", tsconfig: `${root}tsconfig.json` }),
+    denoServerPlugin,
+    serverCommandsPlugin,
+  ],
   middleware: [apiProxy],
   browsers: [
     chromeLauncher({

@@ -26,6 +26,8 @@ const env = {
   FLUSH_MS: "1000",
   ORPHAN_GRACE_MS: "60000",
   RATE_LIMIT_PER_MIN: "100000",
+  MAX_RUNS_PER_CLIENT: "100000",
+  MAX_VIEWERS_PER_CLIENT: "100000",
 };
 const instances = await Promise.all([startInstance(env), startInstance(env)]);
 

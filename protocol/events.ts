@@ -27,6 +27,8 @@ export const ErrorCode = z.enum([
   "overloaded",
   "internal",
   "content_filtered",
+  "forbidden",
+  "unauthorized",
 ]);
 /** An error code. */
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -40,6 +42,14 @@ export type FinishReason = z.infer<typeof FinishReason>;
 export const PlanEntry = z.object({ stage: z.string(), panel: Panel, title: z.string() });
 /** A plan entry. */
 export type PlanEntry = z.infer<typeof PlanEntry>;
+
+/** Tokens the model read and wrote over a whole run, when the provider reports them. */
+export const TokenUsage = z.object({
+  inputTokens: z.int().check(z.minimum(0)),
+  outputTokens: z.int().check(z.minimum(0)),
+});
+/** Token usage. */
+export type TokenUsage = z.infer<typeof TokenUsage>;
 
 const seq = z.int().check(z.minimum(0));
 const index = z.int().check(z.minimum(0));
@@ -103,6 +113,7 @@ export const StreamDoneEvent = z.object({
     finish_reason: FinishReason,
     chunk_count: index,
     digest: z.object({ reasoning: hex64, chat: hex64 }),
+    usage: z.optional(TokenUsage),
   }),
 });
 

@@ -6,3 +6,4 @@ export * from "./sse-encode.ts";
 export * from "./sse-decode.ts";
 export * from "./parse-event.ts";
 export * from "./finish-status.ts";
+export * from "./access.ts";

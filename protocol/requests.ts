@@ -1,5 +1,6 @@
 /** Request bodies of the HTTP API (DESIGN.md §4). Unknown fields are rejected. */
 import * as z from "zod/mini";
+import { RunId } from "./events.ts";
 
 /**
  * Upper bound the schema itself enforces, well above any `MAX_MESSAGE_CHARS` (at most 100,000):
@@ -13,6 +14,8 @@ export const ChatRequest = z.strictObject({
   conversationId: z.optional(id),
   message: z.string().check(z.minLength(1), z.maxLength(HARD_MESSAGE_LIMIT)),
   caseId: z.optional(id),
+  /** A workflow run the reply is about: the model sees its input and stage results. */
+  runId: z.optional(RunId),
 });
 /** A chat request body. */
 export type ChatRequest = z.infer<typeof ChatRequest>;
@@ -23,3 +26,14 @@ export const WorkflowRunRequest = z.strictObject({
 });
 /** A batch workflow request body. */
 export type WorkflowRunRequest = z.infer<typeof WorkflowRunRequest>;
+
+/** `POST /api/runs`, `/api/runs/stream`: a workflow over the caller's own input. */
+export const RunRequest = z.strictObject({
+  workflow: id,
+  /** Checked against the workflow's input schema by the server. */
+  input: z.record(z.string(), z.unknown()),
+  /** Stage ids to run, in the workflow's order; all when absent. */
+  stages: z.optional(z.array(id).check(z.minLength(1), z.maxLength(64))),
+});
+/** A run request body. */
+export type RunRequest = z.infer<typeof RunRequest>;

@@ -14,20 +14,22 @@ export const TEST_SERVER_ENV = {
   SCRIPTED_FIRST_TOKEN_MS: "0",
   DEMO_CONTROLS: "true",
   RATE_LIMIT_PER_MIN: "100000",
+  MAX_RUNS_PER_CLIENT: "100000",
+  MAX_VIEWERS_PER_CLIENT: "100000",
 };
 
-/** Spawns `deno run server/main.ts`; returns `{origin, stop()}`. */
+/** Spawns `deno run server/main.ts`; returns `{origin, stop(signal = "SIGTERM")}`. */
 export function startDenoServer({ env = {}, log = () => {} } = {}) {
   const child = spawn(`${root}node_modules/.bin/deno`, ["run", "-A", `${root}server/main.ts`], {
     cwd: root,
     env: { ...process.env, ...TEST_SERVER_ENV, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const stop = () =>
+  const stop = (signal = "SIGTERM") =>
     new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once("exit", resolve);
-      child.kill("SIGTERM");
+      child.kill(signal);
       setTimeout(() => child.kill("SIGKILL"), 3000).unref();
     });
   return new Promise((resolve, reject) => {

@@ -3,23 +3,45 @@
  * a Hono app. Tests call `app.request(...)` or serve it on port 0; `main.ts` serves it for real.
  */
 import { Hono } from "hono";
+import type { AuthStorage } from "./auth/auth-storage.ts";
+import { authenticate } from "./auth/authenticate.ts";
+import { openLocalAuth } from "./auth/local-auth.ts";
+import { createTokenVerifier, type TokenVerifier } from "./auth/token-verifier.ts";
 import type { Config } from "./config.ts";
 import type { AppContext } from "./context.ts";
+import { allowedHosts } from "./http/allowed-hosts.ts";
+import { bodyDeadline } from "./http/body.ts";
+import { compression } from "./http/compression.ts";
+import { clientKey } from "./http/client-key.ts";
+import { createClientSlots } from "./http/client-slots.ts";
 import { cors } from "./http/cors.ts";
+import { sameSiteOnly } from "./http/cross-site.ts";
+import { securityHeaders } from "./http/security-headers.ts";
+import { streamCap } from "./http/stream-cap.ts";
 import { errorResponse, HttpError } from "./http/errors.ts";
 import { createRateLimiter } from "./http/rate-limit.ts";
 import { createLogger, type Logger } from "./log.ts";
 import type { LlmProvider } from "./providers/provider.ts";
+import { accessRoutes } from "./routes/access.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { installDemo } from "./demo/demo-layer.ts";
 import { infoRoutes } from "./routes/info.ts";
+import { ServerMetrics } from "./metrics/server-metrics.ts";
+import { metricsGate, metricsRoutes } from "./routes/metrics.ts";
+import { openApiRoutes } from "./routes/openapi.ts";
 import { runRoutes } from "./routes/runs.ts";
+import { runEventsRoutes } from "./routes/run-events.ts";
+import { workflowRunRoutes } from "./routes/workflow-runs.ts";
+import { type CaseCatalog, caseCatalog, demoCases } from "./cases/cases.ts";
+import { type WorkflowCatalog, workflowCatalog } from "./workflows/catalog.ts";
+import type { RunEndListener } from "./webhooks/webhook-sender.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { workflowRoutes } from "./routes/workflow.ts";
 import { RunRegistry } from "./runs/run-registry.ts";
 import { randomId } from "./runs/ids.ts";
 import { type Clock, systemClock } from "./runs/timers.ts";
 import { SharedUnavailableError } from "./runs/shared-runs.ts";
+import { startRetention } from "./storage/retention.ts";
 import type { RedisBackend } from "./storage/redis-backend.ts";
 import { type Conversations, embeddedConversations, type Store } from "./storage/store.ts";
 
@@ -37,6 +59,16 @@ export interface AppDeps {
   /** Project root serving `demo/` and `dist/`; defaults to this checkout. */
   root?: string;
   version?: string;
+  /** The workflows (DESIGN.md §9); defaults to the built-in one. */
+  workflows?: WorkflowCatalog;
+  /** The catalog cases; defaults to the demo's, checked against the default workflow. */
+  cases?: CaseCatalog;
+  /** Told of every run's end (the webhook sender). */
+  webhooks?: RunEndListener;
+  /** Grants, audit, tickets and presence; default: Redis's when given, else in memory. */
+  authStorage?: AuthStorage;
+  /** Verifies bearer tokens; default: built from `config.auth` (none when auth is off). */
+  verifyToken?: TokenVerifier;
 }
 
 /** The Hono app, plus `shutdown()`: ends every live run cleanly and clears the timers. */
@@ -45,9 +77,15 @@ export type App = Hono & { shutdown(): void; readonly context: AppContext };
 /** Builds the app. */
 export function createApp(deps: AppDeps): App {
   const clock = deps.clock ?? systemClock;
-  const log = deps.log ?? createLogger((line) => console.error(line));
+  // Metrics read the structured log, through which every part already reports.
+  const metrics = deps.config.metricsEnabled
+    ? new ServerMetrics({ runsInFlight: () => ctx.registry.running })
+    : undefined;
+  const baseLog = deps.log ?? createLogger((line) => console.error(line));
+  const log = metrics?.observing(baseLog) ?? baseLog;
   const newId = deps.newId ?? randomId;
   const { config, redis, store } = deps;
+  const workflows = deps.workflows ?? workflowCatalog([], { defaultId: config.defaultWorkflow });
   if (!redis && !store) throw new Error("createApp needs a store or a Redis backend");
   const conversations: Conversations = redis?.conversations ?? embeddedConversations(store!);
   const ctx: AppContext = {
@@ -61,6 +99,10 @@ export function createApp(deps: AppDeps): App {
     newId,
     log,
     limiter: createRateLimiter(config.rateLimitPerMin, () => clock.now()),
+    caps: {
+      viewers: createClientSlots(config.maxViewersPerClient),
+      runs: createClientSlots(config.maxRunsPerClient),
+    },
     registry: new RunRegistry({
       clock,
       newId,
@@ -71,14 +113,46 @@ export function createApp(deps: AppDeps): App {
       runTtlMs: config.runTtlMs,
       flushMs: config.flushMs,
       backlogBytes: config.viewerBacklogBytes,
+      maxRunBytes: config.maxRunBytes,
     }),
     state: { streamingEnabled: config.streamingEnabled },
+    workflows,
+    cases: deps.cases ?? caseCatalog(demoCases(), workflows.default),
+    ...(deps.webhooks ? { webhooks: deps.webhooks } : {}),
+    auth: {
+      ...authVerifier(deps, clock),
+      storage: deps.authStorage ?? redis?.auth ?? openLocalAuth(":memory:", clock),
+    },
     root: deps.root ?? new URL("..", import.meta.url).pathname,
     version: deps.version ?? "0.0.0",
   };
 
   const app = new Hono();
+  // Outermost: every other layer sees, taps or cuts the plain body.
+  app.use("*", compression({ mode: config.sseCompression }));
+  app.use("*", securityHeaders());
+  app.use("*", allowedHosts(config.allowedHosts));
   if (config.corsOrigins.length > 0) app.use("*", cors(config.corsOrigins));
+  const sameSite = sameSiteOnly(config.corsOrigins);
+  // Everything that starts or changes work: every POST, and the GET streams that start workflows.
+  app.use(
+    "/api/*",
+    (c, next) =>
+      c.req.method === "POST" || /\/workflow\/.+\/stream$/.test(c.req.path)
+        ? sameSite(c, next)
+        : next(),
+  );
+  app.use("/api/*", bodyDeadline(config.bodyTimeoutMs));
+  // Before the caps, so that they count per signed-in user.
+  app.use("/api/*", authenticate(ctx));
+  app.use("/api/*", streamCap(ctx.caps.viewers, { client: clientKey, log }));
+  if (metrics) {
+    const gate = metricsGate({
+      token: config.metricsToken,
+      authEnabled: config.auth !== undefined,
+    });
+    metricsRoutes(app, metrics, gate);
+  }
   if (config.demoControls) installDemo(app, ctx);
   app.use("/api/*", async (c, next) => {
     const started = clock.now();
@@ -92,9 +166,13 @@ export function createApp(deps: AppDeps): App {
     });
   });
   infoRoutes(app, ctx);
+  openApiRoutes(app, ctx);
   workflowRoutes(app, ctx);
   chatRoutes(app, ctx);
+  workflowRunRoutes(app, ctx);
   runRoutes(app, ctx);
+  runEventsRoutes(app, ctx);
+  accessRoutes(app, ctx);
   staticRoutes(app, ctx);
 
   app.notFound((c) => {
@@ -126,7 +204,27 @@ export function createApp(deps: AppDeps): App {
     return errorResponse(new HttpError(503, "internal", "Something went wrong; please retry"));
   });
 
-  return Object.assign(app, { shutdown: () => ctx.registry.shutdown(), context: ctx });
+  // Runs the previous process had in flight died with it: their partial replies are kept.
+  const interrupted = store && !redis
+    ? store.recoverInterruptedRuns({ now: clock.now(), newId })
+    : 0;
+  if (interrupted > 0) log("runs_interrupted", { count: interrupted });
+  const stopRetention = store && !redis && config.retentionDays !== undefined
+    ? startRetention(store, { days: config.retentionDays, clock, log })
+    : undefined;
+
+  const shutdown = () => {
+    stopRetention?.();
+    ctx.registry.shutdown();
+    ctx.auth.storage.presence.close();
+  };
+  return Object.assign(app, { shutdown, context: ctx });
+}
+
+/** The token verifier: injected, built from the configuration, or none (auth off). */
+function authVerifier(deps: AppDeps, clock: Clock): { verify?: TokenVerifier } {
+  if (deps.verifyToken) return { verify: deps.verifyToken };
+  return deps.config.auth ? { verify: createTokenVerifier(deps.config.auth, { clock }) } : {};
 }
 
 /** Whether a route pattern (`/a/:id/*`) matches a path. */

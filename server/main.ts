@@ -5,12 +5,18 @@
  */
 import pkg from "../package.json" with { type: "json" };
 import { createApp } from "./app.ts";
+import { openLocalAuth } from "./auth/local-auth.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { batchedLines, createLogger } from "./log.ts";
 import { createOpenAiProvider } from "./providers/openai.ts";
 import type { LlmProvider } from "./providers/provider.ts";
 import { createScriptedProvider } from "./providers/scripted.ts";
 import { randomId } from "./runs/ids.ts";
+import { systemClock } from "./runs/timers.ts";
+import { openSqliteOutbox } from "./storage/sqlite-outbox.ts";
+import { createWebhookSender } from "./webhooks/webhook-sender.ts";
+import { WorkflowError } from "./workflows/definition.ts";
+import { loadServerData } from "./workflows/server-data.ts";
 import { connectRedisBackend } from "./storage/redis-backend.ts";
 import { openSqliteStore } from "./storage/sqlite-store.ts";
 import type { Store } from "./storage/store.ts";
@@ -43,9 +49,21 @@ function createProvider(config: Config): LlmProvider {
   }
 }
 
+/** The workflows and cases; a bad file ends the process in one line naming it. */
+function readServerData(config: Config) {
+  try {
+    return loadServerData(config);
+  } catch (error) {
+    if (!(error instanceof WorkflowError)) throw error;
+    console.error(error.message);
+    Deno.exit(1);
+  }
+}
+
 function databasePath(dataDir: string): string {
   if (dataDir === ":memory:") return dataDir;
-  Deno.mkdirSync(dataDir, { recursive: true });
+  // Owner-only: the database holds patient text.
+  Deno.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return `${dataDir.replace(/\/$/, "")}/stream-widgets.db`;
 }
 
@@ -60,6 +78,7 @@ function openStore(dataDir: string): Store {
 }
 
 const config = readConfig();
+const serverData = readServerData(config);
 const stderr = new TextEncoder();
 const logLines = batchedLines((text) => {
   const bytes = stderr.encode(text);
@@ -76,16 +95,30 @@ const redis = config.redisUrl === undefined ? undefined : await connectRedisBack
   instanceId: randomId(),
   leaseMs: config.runLeaseMs,
   runTtlMs: config.runTtlMs,
+  ...(config.retentionDays === undefined ? {} : { retentionDays: config.retentionDays }),
   log,
 });
 const store = redis ? undefined : openStore(config.dataDir);
+// The webhook outbox lives in the SQLite database under DATA_DIR, with Redis too.
+const webhooks = config.webhook && createWebhookSender({
+  ...config.webhook,
+  outbox: openSqliteOutbox(databasePath(config.dataDir)),
+  clock: systemClock,
+  log,
+});
+// Grants and the audit trail sit in the database that holds the runs (with Redis, in Redis).
+const localAuth = store && openLocalAuth(databasePath(config.dataDir), systemClock);
 const app = createApp({
   config,
   provider: createProvider(config),
-  ...(redis ? { redis } : { store }),
+  ...(redis ? { redis } : { store, authStorage: localAuth }),
   log,
   version: pkg.version,
+  ...serverData,
+  ...(webhooks ? { webhooks } : {}),
 });
+// Messages an earlier process left undelivered go out now.
+webhooks?.start();
 log("storage", { storage: redis ? "redis" : "sqlite", instanceId: redis?.runs.instanceId });
 
 const server = listen();
@@ -119,7 +152,9 @@ async function stop(signal: string): Promise<void> {
   log("shutdown", { signal, running: app.context.registry.running });
   app.shutdown();
   await server.shutdown();
+  webhooks?.stop();
   store?.close();
+  localAuth?.close();
   await redis?.close();
   Deno.exit(0);
 }

@@ -1,11 +1,10 @@
 import { html, nothing, type TemplateResult } from "lit";
 import { property } from "lit/decorators.js";
 import { repeat } from "lit/directives/repeat.js";
-import { copySource } from "./copy.ts";
 import { defineOnce } from "./define-once.ts";
 import { breakable } from "./markdown/render-tokens.ts";
 import { StickToBottomController } from "./scroll/stick-to-bottom.ts";
-import type { ChatMessage, Section, ViewState } from "./state/view-state.ts";
+import type { ChatMessage, ViewState } from "./state/view-state.ts";
 import { isBusy } from "./state/view-queries.ts";
 import { StreamPanel } from "./stream-panel.ts";
 import type { StreamStrings } from "./strings.ts";
@@ -33,9 +32,13 @@ import { themeStyles } from "./styles/theme.ts";
  * @csspart incomplete - The mark on a reply cut short by a cancel or an error.
  * @csspart typing - The typing indicator shown before the reply's first words.
  * @csspart jump-button - "Jump to latest", shown when the reader has scrolled up.
- * @csspart error - The run's error with Retry (announced once, by the provider's alert).
+ * @csspart error - The run's error with Retry, when the run failed writing the chat (announced
+ *   once, by the provider's alert).
+ * @csspart connection - The connection's state beside the latest message: also
+ *   `connection-reconnecting`, `connection-offline` or `connection-resumed`.
  * @csspart retry-button - The error's Retry button.
- * @csspart stop-button - Stop, shown while a reply streams.
+ * @csspart stop-button - Stop, shown to the run's owner while a reply streams.
+ * @csspart viewers - Who is watching the run, when others are (with auth on).
  * @csspart composer - The message form (attribute `composer`).
  * @csspart input - The composer's text area.
  * @csspart send-button - The composer's Send button.
@@ -65,13 +68,10 @@ export class ChatStream extends StreamPanel {
     content: () => this.renderRoot?.querySelector<HTMLElement>(".messages"),
   });
 
-  /**
-   * A workflow's chat sections are its stages' summaries, which only this element shows, so it
-   * announces them (the reasoning panel announces the analyses). A chat reply is the run itself:
-   * its end is the provider's "Finished".
-   */
-  protected override announcedSections(view: ViewState): Section[] {
-    return view.kind === "workflow" ? view.sections.chat : [];
+  readonly panel = "chat";
+
+  override showsStage(): boolean {
+    return true;
   }
 
   protected override focusFallback(): HTMLElement | null | undefined {
@@ -88,12 +88,12 @@ export class ChatStream extends StreamPanel {
     const replying = messages.some((m) => m.status === "streaming" && m.content !== "");
     return html`
       <div part="base">
-        <div part="log" role="log" tabindex="0" aria-label=${strings.conversation} aria-busy=${busy
-          ? "true"
-          : "false"}>
+        <div part="log" role="log" aria-live="off" tabindex="0" aria-label=${strings
+          .conversation} aria-busy=${busy ? "true" : "false"}>
           <div class="messages">
             ${messages.length === 0 && !busy ? html`<slot name="empty"></slot>` : nothing}
             ${repeat(messages, (m) => m.id, (m) => this.#renderMessage(m, view!, strings))}
+            ${this.connectionNotice.render(strings)}
             ${busy && !replying ? this.#renderTyping(strings) : nothing}
           </div>
         </div>
@@ -102,11 +102,12 @@ export class ChatStream extends StreamPanel {
             this.#scroll.jumpToLatest()}>${strings.jumpToLatest}</button>`
           : nothing}
         ${this.renderError()}
-        ${busy
+        ${busy && this.owns
           ? html`<div class="actions"><button part="stop-button" @click=${() =>
             this.context.cancel()}>${strings.stop}</button></div>`
           : nothing}
-        ${this.composer ? this.#renderComposer(busy, strings) : nothing}
+        ${this.renderWatchers()}
+        ${this.composer && this.owns ? this.#renderComposer(busy, strings) : nothing}
         ${this.renderLiveRegion()}
       </div>
     `;
@@ -127,15 +128,13 @@ export class ChatStream extends StreamPanel {
           <span part="author">${author}</span>
           ${message.content
             ? html`<button part="copy-button" aria-label=${strings.copyLabel(author)} @click=${() =>
-              this.copy(
-                copySource(message.content, incomplete ? strings.incomplete : undefined),
-              )}>${strings.copy}</button>`
+              this.copy(message.content, { incomplete })}>${strings.copy}</button>`
             : nothing}
         </div>
         ${message.reasoning
           ? this.#renderReasoning(message.id, message.reasoning, strings)
           : nothing}
-        <div part="message-content" class=${streaming
+        <div part="message-content" dir=${user ? "auto" : nothing} class=${streaming
           ? "markdown streaming"
           : "markdown"}>${content}</div>
         ${incomplete ? html`<div part="incomplete">${strings.incomplete}</div>` : nothing}
@@ -163,7 +162,8 @@ export class ChatStream extends StreamPanel {
   #renderComposer(busy: boolean, strings: StreamStrings): TemplateResult {
     return html`
       <form part="composer" @submit=${this.#onSubmit}>
-        <textarea part="input" name="message" rows="2" aria-label=${strings.composerLabel}
+        <textarea part="input" name="message" rows="2" dir="auto" aria-label=${strings
+          .composerLabel}
           placeholder=${strings.composerPlaceholder} @keydown=${this.#onComposerKey}></textarea>
         <button part="send-button" type="submit" ?disabled=${busy || !this.context}>${strings
           .send}</button>

@@ -1,4 +1,5 @@
 /** Copying to the clipboard, also on plain-http intranet pages that lack the async Clipboard API. */
+import { plainText } from "./markdown/plain-text.ts";
 
 /** Copies `text`; resolves whether it worked. */
 export async function copyText(text: string): Promise<boolean> {
@@ -10,8 +11,18 @@ export async function copyText(text: string): Promise<boolean> {
   }
 }
 
-/** The text a copy of streamed output carries: an incomplete one ends with the mark in brackets. */
-export function copySource(text: string, incompleteMark: string | undefined): string {
+/** What a Copy button puts on the clipboard: readable text (the default) or the markdown source. */
+export type CopyFormat = "text" | "markdown";
+
+/**
+ * The text a copy of streamed output carries, as plain text or as its markdown source; an
+ * incomplete one ends with the mark in brackets.
+ */
+export function copyContent(
+  markdown: string,
+  { format = "text", incompleteMark }: { format?: CopyFormat; incompleteMark?: string } = {},
+): string {
+  const text = format === "markdown" ? markdown : plainText(markdown);
   return incompleteMark === undefined ? text : `${text.trimEnd()}\n\n[${incompleteMark}]`;
 }
 

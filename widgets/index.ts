@@ -3,13 +3,18 @@
  * module defines its element once, so loading the bundle twice never throws) and exports their
  * classes and public types.
  */
-export { StreamProvider, type TransportName } from "./stream-provider.ts";
+export { StreamProvider } from "./stream-provider.ts";
+export type { TransportName } from "./stream-provider-attributes.ts";
 export { ReasoningPanel } from "./reasoning-panel.ts";
 export { ChatStream } from "./chat-stream.ts";
 export {
+  type StreamDoneDetail,
   StreamDoneEvent,
+  type StreamErrorDetail,
   StreamErrorEvent,
+  type StreamEventDetail,
   StreamEventEvent,
+  type StreamStatusDetail,
   StreamStatusEvent,
 } from "./events.ts";
 export { streamContext, type StreamContextValue } from "./context.ts";

@@ -1,6 +1,5 @@
 import { css, html, nothing, type TemplateResult } from "lit";
 import { property } from "lit/decorators.js";
-import { copySource } from "./copy.ts";
 import { defineOnce } from "./define-once.ts";
 import type { Section, SectionStatus, StreamStatus, ViewState } from "./state/view-state.ts";
 import { StreamPanel } from "./stream-panel.ts";
@@ -26,7 +25,10 @@ import { themeStyles } from "./styles/theme.ts";
  * @csspart copy-button - A stage's Copy button.
  * @csspart content - A stage's rendered markdown.
  * @csspart incomplete - The mark on a stage cut short by a cancel or an error.
- * @csspart error - The run's error with Retry (announced once, by the provider's alert).
+ * @csspart error - The run's error with Retry, when the run failed writing its analysis
+ *   (announced once, by the provider's alert).
+ * @csspart connection - The connection's state beside the text being written: also
+ *   `connection-reconnecting`, `connection-offline` or `connection-resumed`.
  * @csspart retry-button - The error's Retry button.
  * @csspart empty - The wrapper of the `empty` slot.
  *
@@ -84,9 +86,10 @@ export class ReasoningPanel extends StreamPanel {
   @property()
   accessor stage = "";
 
-  protected override announcedSections(view: ViewState): Section[] {
-    const all = view.sections.reasoning;
-    return this.stage ? all.filter((section) => section.stage === this.stage) : all;
+  readonly panel = "reasoning";
+
+  override showsStage(stage: string): boolean {
+    return !this.stage || stage === this.stage;
   }
 
   protected override focusFallback(): HTMLElement | null | undefined {
@@ -96,43 +99,53 @@ export class ReasoningPanel extends StreamPanel {
   protected override render(): TemplateResult {
     const strings = this.text;
     const view = this.context?.view;
-    const sections = view ? this.announcedSections(view) : [];
-    this.keepMarkdown(new Set(sections.map((section) => markdownKey(view!, section))));
+    const sections = view
+      ? shownSections(view).filter(({ section }) => this.showsStage(section.stage))
+      : [];
+    this.keepMarkdown(new Set(sections.map(({ runId, section }) => `${runId}/${section.stage}`)));
     // The panel is the one landmark (unnamed sections are not), and one-stage panels on a page
     // take their stage's title, so landmark names stay unique.
-    const label = this.stage && sections[0] ? sections[0].title : strings.reasoning;
+    const label = this.stage && sections[0] ? sections[0].section.title : strings.reasoning;
     return html`
       <div part="base" role="region" tabindex="-1" aria-label=${label} aria-busy=${this.busy
         ? "true"
         : "false"}>
         ${sections.length === 0
           ? html`<div part="empty"><slot name="empty">${strings.nothingYet}</slot></div>`
-          : sections.map((section) => this.#renderSection(section, view!, strings))}
+          : sections.map((shown) => this.#renderSection(shown, view!, strings))}
+        ${sections.some(({ section }) => section.status === "streaming")
+          ? nothing
+          : this.connectionNotice.render(strings)}
         ${this.renderError()}
       </div>
       ${this.renderLiveRegion()}
     `;
   }
 
-  #renderSection(section: Section, view: ViewState, strings: StreamStrings): TemplateResult {
-    const status = displayedStatus(section, view.status);
+  #renderSection(
+    { runId, section }: ShownSection,
+    view: ViewState,
+    strings: StreamStrings,
+  ): TemplateResult {
+    const current = runId === (view.runId ?? "");
+    const status = current ? displayedStatus(section, view.status) : section.status;
     const streaming = status === "streaming";
     const incomplete = (status === "error" || status === "cancelled") && section.text !== "";
-    const markdown = this.markdownFor(markdownKey(view, section));
+    const markdown = this.markdownFor(`${runId}/${section.stage}`);
+    const title = section.title || strings.reasoning;
     return html`
       <section part="section" class=${status}>
         <div part="header">
-          <h3 part="title">${section.title}</h3>
+          <h3 part="title" dir="auto">${title}</h3>
           <span part="progress">${strings.progress(
             section.stageIndex + 1,
             section.stageCount,
           )}</span>
-          <span part="status">${statusLabel(status, view.status, strings)}</span>
+          <span part="status">${statusLabel(status, current ? view.status : "done", strings)}</span>
           ${section.text
             ? html`
-              <button part="copy-button" aria-label=${strings.copyLabel(section.title)}
-                @click=${() =>
-                  this.copy(copySource(section.text, incomplete ? strings.incomplete : undefined))}
+              <button part="copy-button" aria-label=${strings.copyLabel(title)}
+                @click=${() => this.copy(section.text, { incomplete })}
               >${strings.copy}</button>
             `
             : nothing}
@@ -143,14 +156,26 @@ export class ReasoningPanel extends StreamPanel {
           }</div>`
           : nothing}
         ${incomplete ? html`<div part="incomplete">${strings.incomplete}</div>` : nothing}
+        ${streaming ? this.connectionNotice.render(strings) : nothing}
       </section>
     `;
   }
 }
 
-/** Renderers are per run and stage, so a new run starts from scratch. */
-function markdownKey(view: ViewState, section: Section): string {
-  return `${view.runId ?? ""}/${section.stage}`;
+/** A section and the run it is of; renderers are per run and stage. */
+interface ShownSection {
+  runId: string;
+  section: Section;
+}
+
+/** The earlier runs' reasoning the conversation keeps in view, then the current run's. */
+function shownSections(view: ViewState): ShownSection[] {
+  return [
+    ...view.earlier.flatMap(({ runId, sections }) =>
+      sections.map((section) => ({ runId, section }))
+    ),
+    ...view.sections.reasoning.map((section) => ({ runId: view.runId ?? "", section })),
+  ];
 }
 
 /** A section still writing when its run failed or was stopped shows how the run ended. */

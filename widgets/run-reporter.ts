@@ -1,11 +1,12 @@
 /**
  * What a `<stream-provider>` tells about its run, once for all the elements inside it: to people,
- * the run's end and reconnections in a polite live region and its errors in an alert; to the page,
- * the `stream-status`, `stream-error` and `stream-done` events, fired on the provider.
+ * a workflow's stages, the run's end and reconnections in a polite live region and its errors in
+ * an alert; to the page, the `stream-status`, `stream-error` and `stream-done` events, fired on the
+ * provider.
  */
 import { html, type ReactiveControllerHost, type TemplateResult } from "lit";
 import type { FinishReason } from "../protocol/events.ts";
-import { statusAnnouncement } from "./announcements.ts";
+import { stageAnnouncements, statusAnnouncement } from "./announcements.ts";
 import { StreamDoneEvent, StreamErrorEvent, StreamStatusEvent } from "./events.ts";
 import { announce, type Announcement, renderLiveRegion, SILENT } from "./live-region.ts";
 import type { ViewError, ViewState } from "./state/view-state.ts";
@@ -15,8 +16,14 @@ import { errorMessage, type StreamStrings } from "./strings.ts";
 export class RunReporter {
   readonly #host: ReactiveControllerHost & EventTarget;
   readonly #strings: () => StreamStrings;
-  /** What the polite live region says now: the run's end or a reconnection. */
+  /** What the polite live region says now: stages, the run's end or a reconnection. */
   #status: Announcement = SILENT;
+  /**
+   * What it says next, in order, once the provider renders: events read in one go (a stage
+   * completing and the next starting, the last completing and the run's end) are said together,
+   * the newest two stage boundaries only, so that a replayed run is not recited.
+   */
+  #next: { stages: string[]; status?: string } = { stages: [] };
   /** What the alert says now: the run's error. */
   #alert: Announcement = SILENT;
 
@@ -33,13 +40,16 @@ export class RunReporter {
       this.#alert = announce(this.#alert, next.error ? errorMessage(next.error, strings) : "");
       this.#host.requestUpdate();
     }
-    if (next.status === before.status) return;
-    const said = statusAnnouncement(next.status, strings);
-    if (said !== undefined) {
-      this.#status = announce(this.#status, said);
-      this.#host.requestUpdate();
-    }
-    this.#host.dispatchEvent(new StreamStatusEvent(next.status));
+    const stages = stageAnnouncements(before, next, strings);
+    if (stages.length > 0) this.#say({ stages: [...this.#next.stages, ...stages].slice(-2) });
+    // A switch of transport (to long-poll behind a buffering proxy, to batch) is reported too.
+    const switched = before.transport !== undefined && next.transport !== before.transport;
+    if (next.status === before.status && !switched) return;
+    const said = next.status === before.status
+      ? undefined
+      : statusAnnouncement(next.status, strings);
+    if (said !== undefined) this.#say({ status: said });
+    this.#host.dispatchEvent(new StreamStatusEvent(next.status, next.transport));
   }
 
   /** Fires `stream-error` for the run's error, worded as the alert says it. */
@@ -55,6 +65,16 @@ export class RunReporter {
 
   /** Both live regions, visually hidden. */
   render(): TemplateResult {
+    const { stages, status } = this.#next;
+    if (stages.length > 0 || status !== undefined) {
+      this.#status = announce(this.#status, [...stages, status ?? []].flat().join(". "));
+      this.#next = { stages: [] };
+    }
     return html`${renderLiveRegion(this.#status)}${renderLiveRegion(this.#alert, "alert")}`;
+  }
+
+  #say(change: { stages?: string[]; status?: string }): void {
+    this.#next = { ...this.#next, ...change };
+    this.#host.requestUpdate();
   }
 }

@@ -1,27 +1,39 @@
 /**
  * What `<reasoning-panel>` and `<chat-stream>` share: the provider's context, replaceable strings,
- * rendering at most once per animation frame, the polite live region of their own stages and
- * copies, Esc to stop, Copy, the error with Retry, and the incremental markdown renderers of the
- * texts they show. The run's end, reconnections and errors are announced once, by the provider.
+ * rendering at most once per animation frame, the connection's state beside the text, a polite
+ * live region for their copies, Esc to stop, Copy, the run's error with Retry (in the one panel
+ * where the run was writing), and the incremental markdown renderers of the texts they show. The
+ * stages, the run's end, reconnections and errors are announced once, by the provider.
  */
 import { consume } from "@lit/context";
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from "lit";
 import { property, state } from "lit/decorators.js";
-import { stageAnnouncements } from "./announcements.ts";
+import type { Panel } from "../protocol/events.ts";
+import { ConnectionNotice } from "./connection-notice.ts";
 import { streamContext, type StreamContextValue } from "./context.ts";
-import { copyText } from "./copy.ts";
+import { copyContent, type CopyFormat, copyText } from "./copy.ts";
 import { MarkdownStream } from "./markdown/markdown-stream.ts";
 import { announce, type Announcement, renderLiveRegion, SILENT } from "./live-region.ts";
 import { nextFrame } from "./next-frame.ts";
-import { isBusy } from "./state/view-queries.ts";
-import type { Section, ViewState } from "./state/view-state.ts";
+import {
+  errorShownBy,
+  providerOf,
+  type RegisteredPanel,
+  registerPanel,
+  unregisterPanel,
+} from "./panel-registry.ts";
+import { errorPlace, isBusy } from "./state/view-queries.ts";
 import { errorMessage, resolveStrings, type StreamStrings } from "./strings.ts";
 
 /** The base of the elements that render a provider's view. */
-export abstract class StreamPanel extends LitElement {
+export abstract class StreamPanel extends LitElement implements RegisteredPanel {
   /** Replacements for the default English strings. */
   @property({ attribute: false })
   accessor strings: Partial<StreamStrings> | undefined;
+
+  /** What Copy puts on the clipboard: `text` (readable plain text) or `markdown` (the source). */
+  @property({ attribute: "copy-format" })
+  accessor copyFormat: CopyFormat = "text";
 
   /** Undefined until a `<stream-provider>` answers the context request. */
   @consume({ context: streamContext, subscribe: true })
@@ -32,28 +44,60 @@ export abstract class StreamPanel extends LitElement {
   @state()
   protected accessor announcement: Announcement = SILENT;
 
+  /** The panel of the view this element renders. */
+  abstract readonly panel: Panel;
+
+  /** The connection's state, shown beside the text. */
+  protected readonly connectionNotice = new ConnectionNotice(this);
   readonly #markdown = new Map<string, MarkdownStream>();
+  /** The provider this element registered with, to share out the run's error. */
+  #provider?: Element;
   /** The focused control before an update, which the update may remove (Stop, Retry). */
   #focused?: Element;
 
   constructor() {
     super();
     this.addEventListener("keydown", (event) => {
-      if (event.key !== "Escape" || !this.busy) return;
+      if (event.key !== "Escape" || !this.busy || !this.owns) return;
       event.preventDefault();
       void this.context.cancel();
     });
   }
 
-  /** The sections whose starts and completions this element announces. */
-  protected abstract announcedSections(view: ViewState): Section[];
+  /** Whether this element shows the given stage. */
+  abstract showsStage(stage: string): boolean;
 
   /** Where focus goes when the focused control disappears, e.g. Stop once the run has stopped. */
   protected abstract focusFallback(): HTMLElement | null | undefined;
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#provider = providerOf(this);
+    if (this.#provider) registerPanel(this.#provider, this);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.#provider) unregisterPanel(this.#provider, this);
+    this.#provider = undefined;
+  }
+
   /** Whether the current run may still produce output. */
   protected get busy(): boolean {
     return this.context !== undefined && isBusy(this.context.view.status);
+  }
+
+  /** Whether the caller owns the run: observers and auditors get no Stop, Retry or composer. */
+  protected get owns(): boolean {
+    return (this.context?.access ?? "owner") === "owner";
+  }
+
+  /** Who is watching the run, when anyone but the caller is (with auth on). */
+  protected renderWatchers(): TemplateResult | typeof nothing {
+    const viewers = this.context?.viewers ?? [];
+    if (viewers.length < 2) return nothing;
+    const names = viewers.map((viewer) => viewer.name ?? viewer.sub).join(", ");
+    return html`<div part="viewers">${this.text.watching(names)}</div>`;
   }
 
   /** The strings in effect: the defaults with the host page's replacements. */
@@ -67,15 +111,9 @@ export abstract class StreamPanel extends LitElement {
     super.scheduleUpdate();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(_changed: PropertyValues<this>): void {
     this.#focused = this.shadowRoot?.activeElement ?? undefined;
-    if (!changed.has("context") || !this.context) return;
-    const previous = (changed.get("context") as StreamContextValue | undefined)?.view;
-    const said = stageAnnouncements(previous, this.context.view, {
-      strings: this.text,
-      sections: (view) => this.announcedSections(view),
-    });
-    if (said.length > 0) this.announcement = announce(this.announcement, said.join(". "));
+    if (this.context) this.connectionNotice.follow(this.context.view.status);
   }
 
   protected override updated(): void {
@@ -84,9 +122,13 @@ export abstract class StreamPanel extends LitElement {
     this.#focused = undefined;
   }
 
-  /** Copies `text` and says whether it worked in the live region. */
-  protected async copy(text: string): Promise<void> {
-    const said = (await copyText(text)) ? this.text.copied : this.text.copyFailed;
+  /** Copies `markdown` in the element's copy format and says whether it worked. */
+  protected async copy(markdown: string, { incomplete }: { incomplete: boolean }): Promise<void> {
+    const content = copyContent(markdown, {
+      format: this.copyFormat === "markdown" ? "markdown" : "text",
+      incompleteMark: incomplete ? this.text.incomplete : undefined,
+    });
+    const said = (await copyText(content)) ? this.text.copied : this.text.copyFailed;
     this.announcement = announce(this.announcement, said);
   }
 
@@ -102,14 +144,19 @@ export abstract class StreamPanel extends LitElement {
     for (const key of this.#markdown.keys()) if (!keys.has(key)) this.#markdown.delete(key);
   }
 
-  /** The run's error, with Retry when the server allows it (the provider's alert announces it). */
+  /**
+   * The run's error with Retry when the server allows it, in the one panel where the run was
+   * writing (the provider's alert announces it).
+   */
   protected renderError(): TemplateResult | typeof nothing {
-    const error = this.context?.view.error;
+    const view = this.context?.view;
+    const error = view?.error;
     if (!error) return nothing;
+    if (this.#provider && errorShownBy(this.#provider, errorPlace(view)) !== this) return nothing;
     return html`<div part="error">
       <span>${errorMessage(error, this.text)}</span>
       ${
-      error.retryAvailable
+      error.retryAvailable && this.owns
         ? html`<button part="retry-button" @click=${() =>
           this.context.retry()}>${this.text.retry}</button>`
         : nothing

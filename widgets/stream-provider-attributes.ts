@@ -5,13 +5,20 @@
 import { LitElement } from "lit";
 import { property } from "lit/decorators.js";
 import type { ConnectionSettings } from "./connection/connection-types.ts";
+import type { TokenSource } from "./connection/token-source.ts";
 import type { StreamStrings } from "./strings.ts";
 
 /** The transports a provider can use. */
 export type TransportName = ConnectionSettings["transport"];
 
 /** The numeric attributes' defaults (DESIGN.md §6). */
-const DEFAULTS = { maxRetries: 6, retryBaseMs: 500, retryMaxMs: 15000, stallMs: 45000 } as const;
+const DEFAULTS = {
+  maxRetries: 6,
+  retryBaseMs: 500,
+  retryMaxMs: 15000,
+  stallMs: 45000,
+  bufferDetectMs: 2000,
+} as const;
 
 /** What `<stream-provider>` is configured with. */
 export abstract class StreamProviderAttributes extends LitElement {
@@ -23,7 +30,10 @@ export abstract class StreamProviderAttributes extends LitElement {
   @property({ type: Boolean })
   accessor autostart = false;
 
-  /** `fetch` (a streaming reader that can send headers), `eventsource` (native) or `batch`. */
+  /**
+   * `fetch` (a streaming reader that can send headers; it moves to long-poll on its own where a
+   * proxy holds the stream back), `eventsource` (native), `poll` (long-poll) or `batch`.
+   */
   @property()
   accessor transport: TransportName = "fetch";
 
@@ -46,6 +56,14 @@ export abstract class StreamProviderAttributes extends LitElement {
   @property({ type: Number, attribute: "stall-ms" })
   accessor stallMs: number = DEFAULTS.stallMs;
 
+  /**
+   * No byte of a stream for this long means a proxy holds it back: the run goes on by long-poll.
+   * Also how long a connection may have been silent when the page becomes visible again before it
+   * is replaced at once.
+   */
+  @property({ type: Number, attribute: "buffer-detect-ms" })
+  accessor bufferDetectMs: number = DEFAULTS.bufferDetectMs;
+
   /** Keeps the run and conversation in sessionStorage under this key to resume after a reload. */
   @property({ attribute: "resume-key" })
   accessor resumeKey = "";
@@ -57,6 +75,13 @@ export abstract class StreamProviderAttributes extends LitElement {
   /** Extra request headers (fetch transport and API calls), e.g. an authorization token. */
   @property({ attribute: false })
   accessor headers: Record<string, string> = {};
+
+  /**
+   * The signed-in user's bearer token, or a function returning one (or a promise of one): read
+   * before every connection and API call, so a refreshed token is used as soon as it is given.
+   */
+  @property({ attribute: false })
+  accessor token: TokenSource | undefined;
 
   /** Replacements for the default English strings it announces and fires (`errors`). */
   @property({ attribute: false })
@@ -70,7 +95,9 @@ export abstract class StreamProviderAttributes extends LitElement {
       retryBaseMs: orDefault(this.retryBaseMs, DEFAULTS.retryBaseMs),
       retryMaxMs: orDefault(this.retryMaxMs, DEFAULTS.retryMaxMs),
       stallMs: orDefault(this.stallMs, DEFAULTS.stallMs),
+      bufferDetectMs: orDefault(this.bufferDetectMs, DEFAULTS.bufferDetectMs),
       headers: this.headers,
+      ...(this.token === undefined ? {} : { token: this.token }),
     };
   }
 }

@@ -1,13 +1,15 @@
-import { css, html } from "lit";
+import { html } from "lit";
 import { ContextProvider } from "@lit/context";
 import { type FinishReason, parseCursor, type StreamEvent } from "../protocol/events.ts";
 import { ConnectionController } from "./connection/connection-controller.ts";
-import { conversationOf } from "./connection/api-bodies.ts";
-import { apiBaseOf, caseIdOf, conversationUrl, runUrl } from "./connection/urls.ts";
+import { RunWatchers } from "./access/run-watchers.ts";
+import { apiBaseOf, runUrl } from "./connection/urls.ts";
 import { streamContext, type StreamContextValue } from "./context.ts";
 import { defineOnce } from "./define-once.ts";
 import { StreamEventEvent } from "./events.ts";
 import { type PanelDigest, verifyDigest } from "./integrity.ts";
+import { chatBody, type LastWork, repeatWork } from "./last-work.ts";
+import { hasSavedWork, lostConversation, resumeSaved } from "./resume-saved.ts";
 import { RunReporter } from "./run-reporter.ts";
 import {
   connectionFailed,
@@ -17,6 +19,7 @@ import {
   runCancelled,
   runRecovered,
   statusChanged,
+  transportChanged,
   userMessageSent,
   workStarted,
 } from "./state/actions.ts";
@@ -24,19 +27,11 @@ import { reduce } from "./state/reducer.ts";
 import type { ResumeEntry } from "./state/resume-store.ts";
 import { SavedPlace } from "./state/saved-place.ts";
 import { initialStreamState, type StreamState, viewOf } from "./state/stream-state.ts";
-import { isBusy } from "./state/view-queries.ts";
-import type { ViewState } from "./state/view-state.ts";
+import { isBusy, savedView } from "./state/view-queries.ts";
+import type { ViewError, ViewState } from "./state/view-state.ts";
 import { StreamProviderAttributes } from "./stream-provider-attributes.ts";
 import { resolveStrings } from "./strings.ts";
-import { visuallyHiddenStyles } from "./styles/theme.ts";
-
-export type { TransportName } from "./stream-provider-attributes.ts";
-
-/** What Retry repeats: a `src` (as a new run), a chat message, or an attachment to a run. */
-type LastWork =
-  | { kind: "start"; src: string }
-  | { kind: "send"; message: string }
-  | { kind: "attach"; runId: string };
+import { blockHostStyles, visuallyHiddenStyles } from "./styles/theme.ts";
 
 /**
  * Owns the connection to a stream and shares its state with the elements inside it through
@@ -45,32 +40,32 @@ type LastWork =
  *
  * @summary Connects to a stream of LLM output and provides it to `<reasoning-panel>` and `<chat-stream>`.
  *
- * @fires stream-status - The status changed: `idle`, `connecting`, `streaming`, `reconnecting`, `done`, `error`, `cancelled`.
- * @fires stream-event - An event of the run was applied to the view (`event`).
- * @fires stream-done - The run ended, however it did, once per run (`finishReason`, `verified`: the rendered text hashes to the server's digest).
- * @fires stream-error - The run or the connection failed (`code`, `message`, `retryAvailable`); partial content stays.
+ * @fires {StreamStatusEvent} stream-status - The status changed: `idle`, `connecting`, `streaming`, `reconnecting`, `done`, `error`, `cancelled`.
+ * @fires {StreamEventEvent} stream-event - An event of the run was applied to the view (`event`).
+ * @fires {StreamDoneEvent} stream-done - The run ended, however it did, once per run (`finishReason`, `verified`: the rendered text hashes to the server's digest).
+ * @fires {StreamErrorEvent} stream-error - The run or the connection failed (`code`, `message`, `retryAvailable`); partial content stays.
  *
  * @slot - The elements that render the stream, and anything else.
  *
- * The provider announces, once for all the elements inside it, the run's end and reconnections (a
- * polite live region) and errors (an alert); each panel announces its own stages.
+ * The provider announces, once for all the elements inside it, stage boundaries, the run's end and
+ * reconnections (a polite live region) and errors (an alert).
  */
 export class StreamProvider extends StreamProviderAttributes {
-  static override styles = [
-    visuallyHiddenStyles,
-    css`
-      :host {
-        display: block;
-      }
-    `,
-  ];
+  static override styles = [blockHostStyles, visuallyHiddenStyles];
 
   #state: StreamState = initialStreamState();
   #view: ViewState = viewOf(this.#state);
   #lastWork?: LastWork;
+  /** The workflow run shown last: follow-up questions are about it. */
+  #aboutRunId?: string;
   #localIds = 0;
   readonly #reporter = new RunReporter(this, () => resolveStrings(this.strings));
   readonly #savedPlace = new SavedPlace(() => this.resumeKey);
+  readonly #watchers: RunWatchers = new RunWatchers(this, {
+    request: (url) => this.#connection.request(url),
+    runUrl: (runId) => runUrl(this.#base, runId),
+    changed: () => this.#context?.setValue(this.#contextValue()),
+  });
   readonly #context = new ContextProvider(this, {
     context: streamContext,
     initialValue: this.#contextValue(),
@@ -80,7 +75,8 @@ export class StreamProvider extends StreamProviderAttributes {
     sink: {
       event: (event) => this.#apply(event),
       status: (status) => this.#commit(statusChanged(this.#state, status)),
-      failed: (error) => this.#endUnverified(connectionFailed(this.#state, error), "error"),
+      transport: (transport) => this.#commit(transportChanged(this.#state, transport)),
+      failed: (error) => this.#failed(error),
       chatStarted: (started) =>
         this.#commit(conversationJoined(this.#state, started.conversationId)),
       // The saved conversation replaced the stream: no digest covers what is shown.
@@ -96,9 +92,17 @@ export class StreamProvider extends StreamProviderAttributes {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.#view.status !== "idle" || this.#lastWork) return;
+    // React (through @lit/react) connects the element before it sets the properties and adds the
+    // listeners, in the same task: an element connected bare is picked up a microtask later.
+    if (this.src || this.resumeKey) this.#pickUp();
+    else queueMicrotask(() => this.#pickUp());
+  }
+
+  /** Resumes the saved place, or starts `src` with `autostart`, unless work is under way. */
+  #pickUp(): void {
+    if (!this.isConnected || this.#view.status !== "idle" || this.#lastWork) return;
     const saved = this.#savedPlace.load();
-    if (saved?.runId || saved?.conversationId) void this.#resume(saved);
+    if (hasSavedWork(saved)) void this.#resume(saved);
     else if (this.autostart && this.src) this.start();
   }
 
@@ -158,29 +162,21 @@ export class StreamProvider extends StreamProviderAttributes {
     this.#commit(statusChanged(this.#state, "idle"));
   }
 
-  /**
-   * Starts the failed or cancelled work again: the last chat message is re-sent (its bubble is
-   * already shown); otherwise `src` starts a new run (an attached run that failed cannot be
-   * resumed), or, without `src`, the run is attached again.
-   */
+  /** Starts the failed or cancelled work again (see `repeatWork`). */
   retry(): void {
-    const work = this.#lastWork;
-    switch (work?.kind) {
-      case undefined:
-        return;
-      case "start":
-        return this.start(work.src);
-      case "send":
-        return this.#chat(work.message, { resent: true });
-      case "attach":
-        return this.src ? this.start() : this.attach(work.runId);
-    }
+    repeatWork(this.#lastWork, {
+      src: this.src,
+      start: (src) => this.start(src),
+      resend: (message) => this.#chat(message, { resent: true }),
+      attach: (runId) => this.attach(runId),
+    });
   }
 
   /** Forgets everything: the connection, the view, the conversation and the saved place. */
   reset(): void {
     this.#connection.forget();
     this.#lastWork = undefined;
+    this.#aboutRunId = undefined;
     this.#savedPlace.remember({ src: undefined });
     this.#commit(initialStreamState());
   }
@@ -196,11 +192,7 @@ export class StreamProvider extends StreamProviderAttributes {
   /** Posts a chat message and streams the reply; a re-sent message is already in the view. */
   #chat(text: string, { resent }: { resent: boolean }): void {
     this.#lastWork = { kind: "send", message: text };
-    const caseId = caseIdOf(this.src);
-    this.#connection.chat(
-      this.#base,
-      caseId === undefined ? { message: text } : { message: text, caseId },
-    );
+    this.#connection.chat(this.#base, chatBody(text, this.src, this.#aboutRunId));
     this.#commit(workStarted(this.#state));
     if (!resent) {
       this.#commit(
@@ -209,25 +201,16 @@ export class StreamProvider extends StreamProviderAttributes {
     }
   }
 
-  /** Picks the saved place up again after a reload: the conversation, then the run in flight. */
-  async #resume(saved: ResumeEntry): Promise<void> {
+  /** Picks the saved place up again after a reload: the workflow, the conversation, the run. */
+  #resume(saved: ResumeEntry): Promise<void> {
     if (saved.src) this.src ||= saved.src;
-    const generation = this.#connection.generation;
-    const conversation = saved.conversationId === undefined ? undefined : conversationOf(
-      await this.#connection.request(conversationUrl(this.#base, saved.conversationId)),
-    );
-    // Work begun while the history loaded (a message sent, a reset) is newer than this place.
-    if (generation !== this.#connection.generation) return;
-    if (conversation) {
-      this.#connection.joinConversation(conversation.conversationId);
-      this.#commit(historyLoaded(this.#state, conversation));
-      // A reply saved in the history has ended: nothing left to attach to.
-      const ended = conversation.messages.some((message) =>
-        message.role === "assistant" && message.runId === saved.runId
-      );
-      if (ended) return;
-    }
-    if (saved.runId) this.attach(saved.runId);
+    return resumeSaved(saved, {
+      connection: this.#connection,
+      apiBase: this.#base,
+      host: this,
+      show: (conversation) => this.#commit(historyLoaded(this.#state, conversation)),
+      attach: (runId) => this.attach(runId),
+    });
   }
 
   #apply(event: StreamEvent): void {
@@ -242,12 +225,24 @@ export class StreamProvider extends StreamProviderAttributes {
       case "stream_done":
         return void this.#verify(event.metadata.finish_reason, event.metadata.digest);
       case "run_start":
+        if (event.metadata.kind === "workflow") this.#aboutRunId = event.runId;
+        return;
       case "stage_start":
       case "content_chunk":
       case "stage_complete":
       case "heartbeat":
         return;
     }
+  }
+
+  /** A conversation lost in a restart (an in-memory store) is asked again in a new one. */
+  #failed(error: ViewError): void {
+    const work = this.#lastWork;
+    if (work?.kind !== "send" || !lostConversation(error, this.#connection.position)) {
+      return this.#endUnverified(connectionFailed(this.#state, error), "error");
+    }
+    this.#connection.forget();
+    this.#chat(work.message, { resent: true });
   }
 
   async #verify(finishReason: FinishReason, digest: PanelDigest): Promise<void> {
@@ -271,11 +266,12 @@ export class StreamProvider extends StreamProviderAttributes {
 
   /** Makes `next` the state: the saved place follows the connection, the view and context it. */
   #commit(next: StreamState): void {
-    this.#savedPlace.follow(this.#connection.position, { ended: next.finishReason !== undefined });
+    this.#savedPlace.follow(this.#connection.position, savedView(next));
     if (next === this.#state) return;
     const before = this.#view;
     this.#state = next;
     this.#view = viewOf(next);
+    this.#watchers.follow(this.#view.runId);
     this.#context.setValue(this.#contextValue());
     this.#reporter.viewChanged(before, this.#view);
   }
@@ -283,6 +279,7 @@ export class StreamProvider extends StreamProviderAttributes {
   #contextValue(): StreamContextValue {
     return {
       view: this.#view,
+      ...this.#watchers.snapshot(),
       send: (message) => this.send(message),
       cancel: () => this.cancel(),
       retry: () => this.retry(),

@@ -17,6 +17,8 @@ export interface StreamStrings {
   copyFailed: string;
   retry: string;
   stop: string;
+  /** Who is watching the run, e.g. "Watching: Dr Ada, Dr Bo". */
+  watching: (names: string) => string;
   send: string;
   jumpToLatest: string;
   /** The quiet mark on text cut short by a cancel or an error; a copy ends with it in brackets. */
@@ -35,6 +37,12 @@ export interface StreamStrings {
   done: string;
   cancelled: string;
   reconnecting: string;
+  /** Shown beside the text while the browser is offline and the provider waits to reconnect. */
+  offline: string;
+  /** Shown beside the text for a moment after a reconnection picked the stream up again. */
+  resumed: string;
+  /** What the server's `stream_lost` says: it no longer has the run being read (a restart). */
+  runLost: string;
   nothingYet: string;
   /** What an error says when the server gave no words for it (the elements' own errors), by code. */
   errors: Record<ErrorCode, string>;
@@ -57,6 +65,7 @@ export const defaultStrings: StreamStrings = {
   copyFailed: "Copy failed",
   retry: "Retry",
   stop: "Stop",
+  watching: (names) => `Watching: ${names}`,
   send: "Send",
   jumpToLatest: "Jump to latest",
   incomplete: "incomplete",
@@ -72,6 +81,9 @@ export const defaultStrings: StreamStrings = {
   done: "Finished",
   cancelled: "Stopped",
   reconnecting: "Connection lost, reconnecting",
+  offline: "Offline; the answer goes on when the network is back",
+  resumed: "Reconnected",
+  runLost: "The server no longer has this answer, as after a restart; Retry asks for it again",
   nothingYet: "Nothing yet",
   errors: {
     invalid_request: "The request was refused",
@@ -85,6 +97,8 @@ export const defaultStrings: StreamStrings = {
     overloaded: "The server is busy; please try again shortly",
     internal: "Something went wrong while preparing the answer",
     content_filtered: "The model service withheld the rest of this answer; it is incomplete",
+    forbidden: "This request is not allowed",
+    unauthorized: "Your sign-in has expired or is not valid; please sign in again",
   },
 };
 
@@ -93,7 +107,14 @@ export function resolveStrings(overrides: Partial<StreamStrings> | undefined): S
   return overrides ? { ...defaultStrings, ...overrides } : defaultStrings;
 }
 
-/** What `error` says: the server's message, or else the strings' message for its code. */
+/**
+ * What `error` says: the server's message, or else the strings' message for its code. A run the
+ * server lost is worded here: the server only knows it has no such run, the elements know they
+ * were reading it (a restart lost it).
+ */
 export function errorMessage(error: ViewError, strings: StreamStrings): string {
-  return error.message ?? strings.errors[error.code];
+  const text = error.code === "stream_lost" && error.message !== undefined
+    ? strings.runLost
+    : error.message ?? strings.errors[error.code];
+  return error.request ? `${text} (${error.request})` : text;
 }

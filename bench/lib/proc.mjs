@@ -134,6 +134,9 @@ export const BENCH_SERVER_ENV = {
   LLM_PROVIDER: "scripted",
   RATE_LIMIT_PER_MIN: "1000000",
   MAX_CONCURRENT_RUNS: "100000",
+  // Every load client is 127.0.0.1: the per-client caps would measure themselves.
+  MAX_RUNS_PER_CLIENT: "100000",
+  MAX_VIEWERS_PER_CLIENT: "100000",
   // A viewer that leaves ends its run at once, so a warm-up's runs stop consuming CPU.
   ORPHAN_GRACE_MS: "0",
 };

@@ -20,11 +20,11 @@ let text = "";
 let streaming = false;
 
 // Every content event applied to the view waits for the next DOM change of <chat-stream>.
-provider.addEventListener("stream-event", (e) => {
-  if (e.event.type !== "content_chunk") return;
-  text += e.event.content;
-  pending.push(e.event.ts);
-  appliedLatency.push(now() - e.event.ts);
+provider.addEventListener("stream-event", ({ detail: { event } }) => {
+  if (event.type !== "content_chunk") return;
+  text += event.content;
+  pending.push(event.ts);
+  appliedLatency.push(now() - event.ts);
 });
 
 // The first task after a DOM change made in an animation frame runs once that frame is rendered.
@@ -112,8 +112,8 @@ globalThis.bench = {
           const startMean = mean(updateMs.slice(0, tenth));
           const endMean = mean(updateMs.slice(-tenth));
           resolve({
-            finishReason: e.finishReason,
-            verified: e.verified,
+            finishReason: e.detail.finishReason,
+            verified: e.detail.verified,
             text,
             elapsedMs: now() - startedAt,
             chunks: domLatency.length,

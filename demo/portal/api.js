@@ -4,12 +4,22 @@
 /** @typedef {import("../../server/cases/clinical-case.ts").CaseSummary} CaseSummary */
 /** @typedef {import("../../server/cases/clinical-case.ts").ClinicalCase} ClinicalCase */
 
+/** @type {(() => Promise<string>) | undefined} */
+let token;
+
+/** Signs every later request in with this token source. @param {() => Promise<string>} source */
+export function useToken(source) {
+  token = source;
+}
+
 /**
  * A JSON request; an error answer throws with the server's message, `status` and `code`.
  * @param {string} path @param {RequestInit} [init]
  */
 export async function api(path, init) {
-  const response = await fetch(path, init);
+  const headers = new Headers(init?.headers);
+  if (token) headers.set("authorization", `Bearer ${await token()}`);
+  const response = await fetch(path, { ...init, headers });
   const body = await response.json().catch(() => undefined);
   if (!response.ok) {
     const message = body?.error?.message ?? `HTTP ${response.status}`;

@@ -39,7 +39,7 @@ export function followReasoning() {
   const resizes = new ResizeObserver(reconcile);
   resizes.observe(pane);
   resizes.observe(panel);
-  provider.addEventListener("stream-status", ({ status }) => {
+  provider.addEventListener("stream-status", ({ detail: { status } }) => {
     if (status === "connecting") stuck = true;
   });
 }

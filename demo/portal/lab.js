@@ -1,10 +1,12 @@
 // @ts-check
 /** The resilience lab: switches that break the next run, or the server, on purpose. */
 import { logActivity } from "./activity.js";
-import { post } from "./api.js";
+import { api, post } from "./api.js";
 import { $ } from "./dom.js";
 import { refreshHealth, streamingOff } from "./health.js";
-import { setNote } from "./status-strip.js";
+import { provider } from "./provider.js";
+import { setNote, showWorkBegun } from "./status-strip.js";
+import { expectAnalysis } from "./stepper.js";
 
 /** Characters per second of the slow-model scenario, and of the scripted model by default. */
 const SLOW_PACE = 40;
@@ -48,6 +50,9 @@ async function runScenario(button) {
         );
         break;
       }
+      case "buffer":
+        await analyseThroughBufferingProxy();
+        break;
       case "batch": {
         const enable = streamingOff();
         await post("/api/demo/streaming", { enabled: enable });
@@ -70,11 +75,50 @@ async function runScenario(button) {
   }
 }
 
+/**
+ * Analyses the case shown with its stream held back by a buffering hop, as a proxy that ignores
+ * `X-Accel-Buffering` would hold it. The run is started by `POST /api/runs`, whose complete answer
+ * names it even behind such a proxy; the provider then attaches, finds nothing arriving, and goes
+ * on by long-poll.
+ */
+async function analyseThroughBufferingProxy() {
+  const caseId = /\/api\/cases\/([^/]+)\//.exec(provider.src)?.[1];
+  if (!caseId) throw new Error("pick a case first");
+  const [record, workflows] = await Promise.all([
+    api(`/api/cases/${caseId}`),
+    api("/api/workflows"),
+  ]);
+  await post("/api/demo/faults", { fault: "buffer" });
+  const { runId } = await post("/api/runs", { workflow: workflows.default, input: record });
+  // This page starts the work, as Analyse case does: the provider's `connecting` is this work's.
+  showWorkBegun({ batch: false, fromElements: false });
+  expectAnalysis();
+  logActivity("Analysis started behind a buffering proxy", "warn");
+  setNote(
+    "This run's stream is held back as a buffering proxy would hold it. Watch the transport.",
+  );
+  provider.attach(runId);
+}
+
+/** Reports each switch of transport: the provider found the path holding the stream back. */
+function followTransport() {
+  let shown = provider.view.transport;
+  provider.addEventListener("stream-status", ({ detail: { transport } }) => {
+    if (!transport || transport === shown) return;
+    if (transport === "poll" && shown === "fetch") {
+      logActivity("Stream held back on the way: switched to long-poll, same run, no gap", "warn");
+      setNote("The stream was held back on the way; the run goes on by long-poll.", "info");
+    }
+    shown = transport;
+  });
+}
+
 /** Wires the scenario buttons. */
 export function setupLab() {
   for (const button of document.querySelectorAll("[data-scenario]")) {
     button.addEventListener("click", () => runScenario(/** @type {HTMLButtonElement} */ (button)));
   }
+  followTransport();
 }
 
 /** An armed fault belongs to the next run, which has begun: its card is no longer marked. */

@@ -5,6 +5,7 @@
  */
 import { logActivity, showEmptyActivity } from "./activity.js";
 import { api, workflowUrl } from "./api.js";
+import { signedIn, signIn } from "./clinicians.js";
 import { acuityBadge, markCurrentCase, renderCaseList, revealFocusedCase } from "./case-list.js";
 import { renderBanner, renderChart } from "./case-record.js";
 import { $, h } from "./dom.js";
@@ -13,8 +14,8 @@ import { refreshHealth } from "./health.js";
 import { setupLab } from "./lab.js";
 import { provider } from "./provider.js";
 import { beginWork, followRuns, setSecondViewer } from "./run-events.js";
-import { clearWork, setNote } from "./status-strip.js";
-import { expectAnalysis } from "./stepper.js";
+import { clearWork, renderStrip, setNote } from "./status-strip.js";
+import { expectAnalysis, expectWorkflow } from "./stepper.js";
 import { setupTheme } from "./theme.js";
 
 /** @typedef {import("./api.js").CaseSummary} CaseSummary */
@@ -78,11 +79,27 @@ function showRunCase(caseId) {
 
 async function main() {
   showEmptyActivity();
+  const clinician = signedIn();
+  if (clinician) {
+    signIn(clinician);
+    $("model-badge").after(
+      h("span", { class: "model-badge", id: "signed-in" }, `Signed in: ${clinician.name}`),
+    );
+  }
   if (PHONE.matches) {
     /** @type {HTMLDetailsElement} */ ($("chart")).open = false;
   }
   await Promise.all([refreshHealth(), customElements.whenDefined("stream-provider")]);
-  page.cases = (await api("/api/cases")).cases;
+  const [{ cases }, workflows] = await Promise.all([api("/api/cases"), api("/api/workflows")]);
+  page.cases = cases;
+  // The analysis runs the default workflow: show its stages before any run.
+  const analysis = workflows.workflows.find((/** @type {{id: string}} */ w) =>
+    w.id === workflows.default
+  );
+  if (analysis) {
+    expectWorkflow(analysis.stages);
+    renderStrip();
+  }
   renderCaseList(page.cases, (id) => selectCase(id, { fresh: true }));
   markCurrentCase(page.caseId);
   const runId = new URLSearchParams(location.search).get("run");

@@ -4,6 +4,7 @@
  * strip shows the view; the activity log and the note under the strip tell the story of the run.
  */
 import { logActivity } from "./activity.js";
+import { signedIn } from "./clinicians.js";
 import { $ } from "./dom.js";
 import { streamingOff } from "./health.js";
 import { disarmScenarios } from "./lab.js";
@@ -35,7 +36,9 @@ export function beginWork({ fromElements }) {
 export function setSecondViewer(runId) {
   const link = $("second-viewer");
   if (runId) {
-    link.setAttribute("href", `/?run=${encodeURIComponent(runId)}`);
+    // Signed in as Dr Ada, the second viewer is Dr Bo, invited as an observer.
+    const as = signedIn()?.key === "ada" ? "as=bo&" : "";
+    link.setAttribute("href", `/?${as}run=${encodeURIComponent(runId)}`);
     link.removeAttribute("aria-disabled");
   } else {
     link.removeAttribute("href");
@@ -49,7 +52,7 @@ export function setSecondViewer(runId) {
  *   run that starts, which may be another than the one shown (a run followed from another tab).
  */
 export function followRuns({ onRunCase }) {
-  provider.addEventListener("stream-status", ({ status }) => {
+  provider.addEventListener("stream-status", ({ detail: { status } }) => {
     const shown = shownStatus();
     // New work started from inside the elements (a follow-up question, Retry) also resets the figures.
     if (status === "connecting" && shown !== "connecting") {
@@ -79,7 +82,7 @@ export function followRuns({ onRunCase }) {
     renderStrip();
   });
 
-  provider.addEventListener("stream-event", ({ event }) => {
+  provider.addEventListener("stream-event", ({ detail: { event } }) => {
     const view = provider.view;
     switch (event.type) {
       case "run_start": {
@@ -113,7 +116,7 @@ export function followRuns({ onRunCase }) {
     renderStrip();
   });
 
-  provider.addEventListener("stream-done", ({ finishReason, verified }) => {
+  provider.addEventListener("stream-done", ({ detail: { finishReason, verified } }) => {
     markEnded({ finishReason, verified });
     if (finishReason === "stop") {
       const what = provider.view.kind === "chat" ? "Reply" : "Analysis";
@@ -133,7 +136,7 @@ export function followRuns({ onRunCase }) {
     renderStrip();
   });
 
-  provider.addEventListener("stream-error", ({ code, message }) => {
+  provider.addEventListener("stream-error", ({ detail: { code, message } }) => {
     setNote(`${message} (${code}). The text received so far is kept; use Retry to run it again.`);
   });
 }

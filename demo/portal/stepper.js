@@ -32,6 +32,16 @@ export function expectAnalysis() {
 }
 
 /**
+ * The plan of the workflow an analysis runs, as `GET /api/workflows` lists it: what the stepper
+ * shows before the first run names its own.
+ * @param {{id: string, title: string}[]} stages
+ */
+export function expectWorkflow(stages) {
+  workflowPlan = stages.map(({ id, title }) => ({ stage: id, panel: "reasoning", title }));
+  expected = workflowPlan;
+}
+
+/**
  * The steps of a plan, one per stage (a stage writes to one or two panels).
  * @param {PlanEntry[]} plan @returns {Step[]}
  */

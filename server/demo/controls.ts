@@ -15,13 +15,15 @@ export interface DemoArms {
   fault?: ScriptedFault;
   /** The next fresh SSE response ends abruptly after this many content characters. */
   cut?: number;
+  /** The next SSE response is held back as by a buffering proxy. */
+  hold?: boolean;
 }
 
 const DEFAULT_AFTER_CHARS = 300;
 const count = z.int().check(z.minimum(0), z.maximum(1_000_000));
 
 const FaultRequest = z.strictObject({
-  fault: z.enum(["fail", "stall", "rate_limit", "cut", "none"]),
+  fault: z.enum(["fail", "stall", "rate_limit", "cut", "buffer", "none"]),
   afterChars: z.optional(count),
 });
 const PaceRequest = z.strictObject({
@@ -56,9 +58,13 @@ export function controlRoutes(app: Hono, ctx: AppContext, arms: DemoArms): void 
       case "cut":
         arms.cut = afterChars;
         break;
+      case "buffer":
+        arms.hold = true;
+        break;
       case "none":
         arms.fault = undefined;
         arms.cut = undefined;
+        arms.hold = undefined;
         break;
     }
     ctx.log("demo_fault_armed", { fault, afterChars });

@@ -1,13 +1,15 @@
 /**
  * The stakeholder demo as a layer around the core, installed only when demo controls are on: its
- * switches as routes, its model faults as the provider the next run is started with, and its
- * connection cut as a transform around the next fresh SSE response. The core never sees it.
+ * switches as routes, its model faults as the provider the next run is started with, its
+ * connection cut as a transform around the next fresh SSE response, and its buffering hop as that
+ * response held back. The core never sees it.
  */
 import type { Hono } from "hono";
 import type { AppContext } from "../context.ts";
 import { isScripted, withFaultForRun } from "../providers/scripted.ts";
 import { controlRoutes, type DemoArms } from "./controls.ts";
 import { cutAfter } from "./cut.ts";
+import { heldBack } from "./hold.ts";
 
 /** Installs the demo layer on the app. */
 export function installDemo(app: Hono, ctx: AppContext): void {
@@ -22,6 +24,12 @@ export function installDemo(app: Hono, ctx: AppContext): void {
     await next();
     const fresh = !c.req.header("last-event-id") && !c.req.query("lastEventId");
     const sse = c.res.headers.get("content-type")?.startsWith("text/event-stream");
+    if (arms.hold && sse && c.res.body) {
+      arms.hold = undefined;
+      ctx.log("viewer_held", {});
+      c.res = await heldBack(c.res);
+      return;
+    }
     if (arms.cut === undefined || !fresh || !sse || !c.res.body) return;
     const chars = arms.cut;
     arms.cut = undefined;

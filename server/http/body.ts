@@ -1,8 +1,9 @@
 /**
- * Reading request bodies: JSON only (415 otherwise), bounded in size (413), valid UTF-8 and JSON
- * (400), validated by a zod schema with unknown fields rejected. Issues name a path and a code,
- * never the offending input.
+ * Reading request bodies: JSON only (415 otherwise), bounded in size (413) and in time (408), valid
+ * UTF-8 and JSON (400), validated by a zod schema with unknown fields rejected. Issues name a path
+ * and a code, never the offending input.
  */
+import type { MiddlewareHandler } from "hono";
 import type * as z from "zod/mini";
 import type { ApiIssue } from "../../protocol/api-error.ts";
 import { HttpError } from "./errors.ts";
@@ -37,10 +38,10 @@ export async function readJson<T>(
 }
 
 /**
- * Validates a value, reporting issues as `{path, code}` (never the value): an unknown field is
- * reported at its own path, one issue per field.
+ * Validates a value (a body, by default; `what` names it otherwise), reporting issues as
+ * `{path, code}` (never the value): an unknown field is reported at its own path, one per field.
  */
-function validate<T>(schema: z.ZodMiniType<T>, value: unknown): T {
+export function validate<T>(schema: z.ZodMiniType<T>, value: unknown, what = "Request body"): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues: ApiIssue[] = result.error.issues.flatMap((issue) => {
@@ -50,10 +51,11 @@ function validate<T>(schema: z.ZodMiniType<T>, value: unknown): T {
       code: issue.code,
     }));
   });
-  throw new HttpError(400, "invalid_request", "Request body is not valid", { issues });
+  throw new HttpError(400, "invalid_request", `${what} is not valid`, { issues });
 }
 
-function isJsonType(header: string | null): boolean {
+/** Whether a Content-Type header is JSON in UTF-8. */
+export function isJsonType(header: string | null): boolean {
   if (header === null) return false;
   const [type, ...params] = header.toLowerCase().split(";").map((part) => part.trim());
   if (type !== "application/json") return false;
@@ -70,7 +72,17 @@ async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array
   const parts: Uint8Array[] = [];
   let size = 0;
   const reader = request.body.getReader();
-  for (let step = await reader.read(); !step.done; step = await reader.read()) {
+  const read = () =>
+    reader.read().catch((error) => {
+      if (error instanceof BodyTimeoutError) {
+        // `close`: the rest of the body may never come, so the connection cannot be reused.
+        throw new HttpError(408, "invalid_request", "Request body was not received in time", {
+          headers: { connection: "close" },
+        });
+      }
+      throw error;
+    });
+  for (let step = await read(); !step.done; step = await read()) {
     size += step.value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
@@ -85,4 +97,38 @@ async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array
     offset += part.byteLength;
   }
   return out;
+}
+
+/** The body did not arrive within its deadline. */
+class BodyTimeoutError extends Error {
+  override name = "BodyTimeoutError";
+}
+
+/**
+ * Gives every request body `timeoutMs` from the request's arrival to arrive in full: a client
+ * that announces a body and trickles it, or never sends it, answers 408 instead of holding the
+ * request. Deno.serve has no body timeout of its own.
+ */
+export function bodyDeadline(timeoutMs: number): MiddlewareHandler {
+  return async (c, next) => {
+    const raw = c.req.raw;
+    if (!raw.body) return await next();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const body = raw.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        start(controller) {
+          timer = setTimeout(() => controller.error(new BodyTimeoutError()), timeoutMs);
+        },
+        flush() {
+          clearTimeout(timer);
+        },
+      }),
+    );
+    c.req.raw = new Request(raw, { body, duplex: "half" } as RequestInit);
+    try {
+      await next();
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }

@@ -3,7 +3,7 @@ import type { ApiError, ApiIssue } from "../../protocol/api-error.ts";
 import type { ErrorCode } from "../../protocol/events.ts";
 
 /** Statuses the API answers errors with. */
-export type ErrorStatus = 400 | 404 | 405 | 409 | 413 | 415 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 415 | 429 | 503;
 
 /** An error an endpoint answers with; thrown by helpers, turned into JSON by the app. */
 export class HttpError extends Error {

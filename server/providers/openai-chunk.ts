@@ -1,4 +1,5 @@
 /** Reading one chat.completion.chunk defensively: OpenAI-compatible servers vary. */
+import type { TokenUsage } from "../../protocol/events.ts";
 import { type ProviderDelta, ProviderError } from "./provider.ts";
 
 /** What one chunk holds: text deltas, a finish reason, and whether it asks to call tools. */
@@ -6,6 +7,8 @@ export interface ReadChunk {
   deltas: ProviderDelta[];
   finish: string | null;
   toolCalls: boolean;
+  /** The completion's token counts, sent in a chunk of its own when asked for. */
+  usage?: TokenUsage;
 }
 
 /**
@@ -15,9 +18,9 @@ export interface ReadChunk {
 export function readChunk(chunk: unknown): ReadChunk {
   if (!isRecord(chunk)) throw new ProviderError("upstream_error");
   const deltas: ProviderDelta[] = [];
-  let finish: string | null = null;
-  let toolCalls = false;
-  if (chunk.choices === undefined) return { deltas, finish, toolCalls };
+  const usage = usageOf(chunk.usage);
+  const read: ReadChunk = { deltas, finish: null, toolCalls: false, ...(usage ? { usage } : {}) };
+  if (chunk.choices === undefined) return read;
   if (!Array.isArray(chunk.choices)) throw new ProviderError("upstream_error");
   for (const choice of chunk.choices) {
     if (!isRecord(choice)) throw new ProviderError("upstream_error");
@@ -35,14 +38,26 @@ export function readChunk(chunk: unknown): ReadChunk {
     if (content) deltas.push({ channel: "answer", text: content });
     if (refusal) deltas.push({ channel: "answer", text: refusal });
     const tools = delta.tool_calls ?? delta.function_call;
-    if (tools !== undefined && tools !== null) toolCalls = true;
+    if (tools !== undefined && tools !== null) read.toolCalls = true;
     const reason = choice.finish_reason;
     if (reason !== undefined && reason !== null && typeof reason !== "string") {
       throw new ProviderError("upstream_error");
     }
-    finish = reason ?? finish;
+    read.finish = reason ?? read.finish;
   }
-  return { deltas, finish, toolCalls };
+  return read;
+}
+
+/**
+ * Token counts as OpenAI names them; counts a server reports in another shape are left out
+ * rather than failing an answer that arrived whole.
+ */
+function usageOf(value: unknown): TokenUsage | undefined {
+  if (!isRecord(value)) return undefined;
+  const { prompt_tokens: input, completion_tokens: output } = value;
+  if (!Number.isSafeInteger(input) || !Number.isSafeInteger(output)) return undefined;
+  if ((input as number) < 0 || (output as number) < 0) return undefined;
+  return { inputTokens: input as number, outputTokens: output as number };
 }
 
 function optionalText(value: unknown): string | undefined {

@@ -11,9 +11,7 @@
  * throws `signal.reason`.
  */
 import OpenAI from "openai";
-import { getCase } from "../cases/cases.ts";
 import { readChunk } from "./openai-chunk.ts";
-import { buildMessages } from "./prompts.ts";
 import {
   type CompletionRequest,
   type LlmProvider,
@@ -53,8 +51,14 @@ export function createOpenAiProvider(
     request: CompletionRequest,
   ): AsyncGenerator<ProviderDelta, ProviderFinish, void> {
     const { signal } = request;
-    const clinicalCase = request.caseId === undefined ? undefined : getCase(request.caseId);
-    const messages = buildMessages(request, clinicalCase);
+    const body = {
+      model: request.model ?? model,
+      messages: request.messages,
+      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      ...(request.maxTokens === undefined ? {} : { max_tokens: request.maxTokens }),
+      stream: true as const,
+      stream_options: { include_usage: true },
+    };
     const deadline = now() + idleTimeoutMs;
     for (let attempt = 0;; attempt++) {
       signal.throwIfAborted();
@@ -67,7 +71,7 @@ export function createOpenAiProvider(
       let produced = false;
       try {
         const upstream = await client.withOptions({ fetch: observedFetch(alive) }).chat.completions
-          .create({ model, messages, stream: true }, { signal: watchdog.signal });
+          .create(body, { signal: watchdog.signal });
         let finish: string | null = null;
         let toolCalls = false;
         watchdog.arm();
@@ -77,6 +81,7 @@ export function createOpenAiProvider(
           const read = readChunk(chunk);
           finish = read.finish ?? finish;
           toolCalls ||= read.toolCalls;
+          if (read.usage) request.onUsage?.(read.usage);
           if (read.deltas.length === 0) request.onActivity?.();
           for (const delta of read.deltas) {
             produced = true;

@@ -2,7 +2,7 @@
  * The boundary between runs and models. A provider turns one completion request into a stream of
  * text deltas; runs re-chunk, log and fan them out. Providers never see HTTP or SSE.
  */
-import type { ErrorCode } from "../../protocol/events.ts";
+import type { ErrorCode, TokenUsage } from "../../protocol/events.ts";
 
 /** What a completion is for: a workflow stage's detailed analysis or summary, or a chat reply. */
 export type CompletionPurpose = "analysis" | "summary" | "chat";
@@ -13,16 +13,41 @@ export interface ChatTurn {
   content: string;
 }
 
-/** One completion: semantic inputs; each provider builds its own prompt from them. */
+/** One message of a prompt. */
+export interface PromptMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** The text of a finished stage, as a chat about its run sees it. */
+export interface StageText {
+  id: string;
+  title: string;
+  analysis: string;
+  summary: string;
+}
+
+/**
+ * One completion: the whole prompt, built by the run, which a real model is sent; and the
+ * semantic inputs it was built from, which the scripted model writes its text from.
+ */
 export interface CompletionRequest {
   purpose: CompletionPurpose;
-  /** Workflow stage (`initial`, `extraction`, `diagnosis`, `plan`) or `reply` for chat. */
+  /** The workflow stage's id, or `reply` for chat. */
   stage: string;
+  messages: PromptMessage[];
+  /** The stage's model, else the provider's own. */
+  model?: string;
+  temperature?: number;
+  /** The most tokens the completion may write (`max_tokens` upstream). */
+  maxTokens?: number;
   caseId?: string;
   /** Chat: earlier turns, then the new user message last. Empty for workflow stages. */
   history: ChatTurn[];
   /** Summary: the analysis text this stage just produced. */
   analysis?: string;
+  /** Chat about a workflow run: that run's stages as they stand. */
+  about?: StageText[];
   /** Aborting it must stop the upstream call at once. */
   signal: AbortSignal;
   /**
@@ -30,6 +55,8 @@ export interface CompletionRequest {
    * or tool-call chunk. It counts as activity for the idle timeout, as a delta does.
    */
   onActivity?: () => void;
+  /** Called with a completion's token counts when the upstream reports them. */
+  onUsage?: (usage: TokenUsage) => void;
 }
 
 /** A piece of model output: `reasoning` (thinking deltas) or `answer` text. */

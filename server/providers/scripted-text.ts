@@ -2,8 +2,9 @@
 import { getCase } from "../cases/cases.ts";
 import type { CompletionRequest } from "./provider.ts";
 import { chatReply } from "./scripted-chat.ts";
+import { followUpReply } from "./scripted-followup.ts";
 import { caseScript } from "./scripts/case-scripts.ts";
-import { isWorkflowStage } from "../cases/workflow-stages.ts";
+import { isScriptStage } from "./scripts/script-stages.ts";
 
 /** A request without its signal: all the scripted text depends on. */
 export type ScriptedTextRequest = Omit<CompletionRequest, "signal">;
@@ -22,20 +23,44 @@ export function scriptedText(request: ScriptedTextRequest): ScriptedText {
     case "chat": {
       const last = request.history.at(-1);
       const message = last?.role === "user" ? last.content : "";
-      return chatReply(message, clinicalCase && script && { clinicalCase, facts: script.chat });
+      const followUp = request.about && followUpReply(message, request.about);
+      return followUp ??
+        chatReply(message, clinicalCase && script && { clinicalCase, facts: script.chat });
     }
     case "analysis":
     case "summary": {
       const stage = request.stage;
-      if (!script || !isWorkflowStage(stage)) {
-        return {
-          reasoning: "",
-          answer: request.purpose === "analysis"
-            ? "## No case data\n\nThere is no case record for this request, so there is nothing to analyse. Select one of the demo cases to see the analysis."
-            : "There's no case record for this request, so I have nothing to summarise yet.",
-        };
-      }
+      if (!script || !isScriptStage(stage)) return unscripted(request);
       return { reasoning: "", answer: script.stages[stage][request.purpose] };
     }
   }
+}
+
+/**
+ * A stage the scripted model has no script for (another workflow, or a case of the caller's own):
+ * it restates the start of its prompt, so the text still follows the input.
+ */
+function unscripted(request: ScriptedTextRequest): ScriptedText {
+  const prompt = request.messages.findLast((message) => message.role === "user")?.content ?? "";
+  const words = prompt.split(/\s+/).filter((word) => word !== "").length;
+  if (request.purpose === "summary") {
+    return {
+      reasoning: "",
+      answer:
+        `The offline model read the \`${request.stage}\` analysis (${words} words of instructions); with a real model configured, its summary appears here.`,
+    };
+  }
+  const quoted = prompt.split("\n").map((line) => line.trim()).filter((line) => line !== "")
+    .slice(0, 6).map((line) => `> ${line}`);
+  return {
+    reasoning: "",
+    answer: [
+      `## Stage \`${request.stage}\``,
+      "",
+      `The offline scripted model has no script for this stage, so it restates the start of its prompt (${words} words):`,
+      "",
+      ...quoted,
+      "",
+    ].join("\n"),
+  };
 }

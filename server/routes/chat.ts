@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import { ChatRequest } from "../../protocol/requests.ts";
 import type { AppContext } from "../context.ts";
 import { readJson } from "../http/body.ts";
-import { HttpError } from "../http/errors.ts";
+import { requireConversation } from "./access.ts";
 import { batchResult, requireStreaming, startOrResume } from "./shared.ts";
 import { awaitRun, startChat } from "./start-run.ts";
 
@@ -46,8 +46,12 @@ export function chatRoutes(app: Hono, ctx: AppContext): void {
   });
 
   app.get("/api/conversations/:id", async (c) => {
-    const conversation = await ctx.conversations.get(c.req.param("id"));
-    if (!conversation) throw new HttpError(404, "not_found", "Conversation not found");
+    const id = c.req.param("id");
+    const conversation = await requireConversation(ctx, c, {
+      id,
+      found: await ctx.conversations.get(id),
+      ask: { action: "read", intent: "read" },
+    });
     return c.json({ id: conversation.id, messages: conversation.messages });
   });
 }

@@ -1,6 +1,5 @@
 /** Health and the demo's synthetic cases. */
 import type { Hono } from "hono";
-import { listCases } from "../cases/cases.ts";
 import type { AppContext } from "../context.ts";
 import { requireCase } from "./start-run.ts";
 
@@ -28,6 +27,6 @@ export function infoRoutes(app: Hono, ctx: AppContext): void {
       reachable ? 200 : 503,
     );
   });
-  app.get("/api/cases", (c) => c.json({ cases: listCases() }));
-  app.get("/api/cases/:caseId", (c) => c.json(requireCase(c.req.param("caseId"))));
+  app.get("/api/cases", (c) => c.json({ cases: ctx.cases.list() }));
+  app.get("/api/cases/:caseId", (c) => c.json(requireCase(ctx, c.req.param("caseId"))));
 }

@@ -1,5 +1,6 @@
 /** Small pieces several route files share. */
 import type { Context } from "hono";
+import { streamReader } from "../auth/stream-access.ts";
 import type { AppContext } from "../context.ts";
 import { HttpError } from "../http/errors.ts";
 import { digestOf } from "../runs/digest.ts";
@@ -28,8 +29,15 @@ export async function startOrResume(
 ): Promise<Response> {
   requireStreaming(ctx);
   const cursor = requestCursor(c);
-  if (cursor !== undefined) return await resumeResponse(ctx, cursor, { belongs });
-  return attachResponse(ctx, await start());
+  const reader = streamReader(ctx, c);
+  if (cursor !== undefined) {
+    return await resumeResponse(ctx, cursor, {
+      belongs: async (run) => belongs(run) && await reader.readable(run, true),
+      watch: reader.watch,
+    });
+  }
+  // The caller owns the run it starts.
+  return attachResponse(ctx, await start(), { watch: reader.watch });
 }
 
 /** The status of a run as JSON: `{runId, kind, status, lastSeq, panels, error?}`. */

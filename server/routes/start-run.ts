@@ -4,35 +4,44 @@
  */
 import type { Context } from "hono";
 import type { ChatRequest } from "../../protocol/requests.ts";
-import { getCase } from "../cases/cases.ts";
 import type { AppContext } from "../context.ts";
+import type { AuditAction } from "../auth/auth-storage.ts";
+import { audit, runSubject } from "../auth/guard.ts";
+import { callerOf } from "../auth/identity.ts";
+import { clientKey } from "../http/client-key.ts";
 import { HttpError } from "../http/errors.ts";
+import { chatTurns } from "../runs/chat-history.ts";
 import { CHAT_PLAN, driveChat } from "../runs/chat-run.ts";
 import { settle, type Upstream } from "../runs/drive.ts";
 import { OverloadedError, type RunSpec } from "../runs/run-registry.ts";
 import type { LiveRun } from "../runs/live-run.ts";
 import type { Run, RunInfo, RunStatus } from "../runs/run.ts";
-import type { WorkflowStage } from "../cases/workflow-stages.ts";
-import { driveWorkflow, workflowPlan } from "../runs/workflow-run.ts";
+import { driveWorkflow, workflowPlan, type WorkflowWork } from "../runs/workflow-run.ts";
+import { requireConversation, requireRun } from "./access.ts";
+import { chatContext } from "./chat-context.ts";
 import type { MessageStatus } from "../storage/store.ts";
 
-/** The case with this id; 404 when unknown or malformed. */
-export function requireCase(caseId: string) {
-  const found = getCase(caseId);
+const READ = { action: "read", intent: "read" } as const;
+
+/** The catalog case with this id; 404 when unknown or malformed. */
+export function requireCase(ctx: AppContext, caseId: string) {
+  const found = ctx.cases.get(caseId);
   if (!found) throw new HttpError(404, "not_found", "Case not found");
   return found;
 }
 
-/** Starts a workflow run over `stages` of a case. */
-export function startWorkflow(
-  ctx: AppContext,
-  c: Context,
-  options: { caseId: string; stages: readonly WorkflowStage[] },
-): Promise<Run> {
-  requireCase(options.caseId);
+/** Starts a workflow run: stages of a workflow over an input (a catalog case's, or the caller's). */
+export function startWorkflow(ctx: AppContext, c: Context, work: WorkflowWork): Promise<Run> {
+  const { workflow, input, caseId } = work;
   return startRun(ctx, c, {
-    spec: { kind: "workflow", plan: workflowPlan(options.stages), caseId: options.caseId },
-    drive: (run) => driveWorkflow(run, upstreamOf(ctx), options),
+    spec: {
+      kind: "workflow",
+      plan: workflowPlan(work.stages),
+      workflow: workflow.id,
+      input,
+      ...(caseId === undefined ? {} : { caseId }),
+    },
+    drive: (run) => driveWorkflow(run, upstreamOf(ctx), work),
   });
 }
 
@@ -44,7 +53,7 @@ export function startWorkflow(
 export async function startChat(
   ctx: AppContext,
   c: Context,
-  { message, conversationId, caseId: askedCaseId }: ChatRequest,
+  { message, conversationId, caseId: askedCaseId, runId: aboutRunId }: ChatRequest,
 ): Promise<Run> {
   if (message.length > ctx.config.maxMessageChars) {
     throw new HttpError(
@@ -56,24 +65,38 @@ export async function startChat(
   const existing = conversationId === undefined
     ? undefined
     : await ctx.conversations.get(conversationId);
-  if (conversationId !== undefined && !existing) {
-    throw new HttpError(404, "not_found", "Conversation not found");
+  // Only the owner follows up.
+  if (conversationId !== undefined) {
+    await requireConversation(ctx, c, {
+      id: conversationId,
+      found: existing,
+      ask: { action: "message", intent: "act" },
+    });
   }
-  const caseId = existing?.caseId ?? askedCaseId;
-  if (caseId !== undefined) requireCase(caseId);
-  const history = [
-    ...(existing?.messages ?? [])
-      .filter((m) => m.content !== "")
-      .map((m) => ({ role: m.role, content: m.content })),
-    { role: "user" as const, content: message },
-  ];
+  if (aboutRunId !== undefined) await requireRun(ctx, c, aboutRunId, READ);
+  const about = await chatContext(ctx, { caseId: existing?.caseId ?? askedCaseId, aboutRunId });
+  const { caseId } = about;
+  const { history, retryOf } = chatTurns(existing?.messages ?? [], message, {
+    maxChars: ctx.config.historyMaxChars,
+  });
   const id = existing?.id ?? ctx.newId();
   const withCase = caseId === undefined ? {} : { caseId };
   const run = await startRun(ctx, c, {
-    spec: { kind: "chat", plan: CHAT_PLAN, conversationId: id, ...withCase },
-    drive: (run) => driveChat(run, upstreamOf(ctx), { history, ...withCase }),
+    spec: { kind: "chat", plan: CHAT_PLAN, conversationId: id, ...withCase, ...about.spec },
+    drive: (run) =>
+      driveChat(run, upstreamOf(ctx), { history, ...withCase, ...about.prompt(history) }),
+    action: retryOf ? "retry" : "message",
     prepare: async (info) => {
-      if (!existing) await ctx.conversations.create({ id, caseId, createdAt: info.createdAt });
+      if (!existing) {
+        // The owner first: a conversation saved without one would be nobody's, never a stranger's.
+        await ctx.auth.storage.grants.setOwner("conversation", id, {
+          sub: callerOf(c).sub,
+          since: info.createdAt,
+        });
+        await ctx.conversations.create({ id, caseId, createdAt: info.createdAt });
+      }
+      // A retry answers the message already stored.
+      if (retryOf) return;
       await ctx.conversations.addMessage(id, {
         id: ctx.newId(),
         role: "user",
@@ -128,19 +151,35 @@ export async function awaitRun(run: Run, signal: AbortSignal): Promise<void> {
 /** What starting a run takes: its spec, its driver, and what must be done before it starts. */
 interface RunStart {
   spec: RunSpec;
+  /** How the start is audited: a workflow `start` (default), a chat `message` or `retry`. */
+  action?: AuditAction;
   drive: (run: LiveRun) => Promise<void>;
   prepare?: (info: RunInfo) => Promise<void>;
 }
 
-/** Applies the rate limit and concurrency limit, prepares, then starts the run. */
+/** Seconds a client at its cap of runs in flight is told to wait. */
+const RUNS_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Applies the client's cap of runs in flight, the rate limit and the concurrency limit, prepares,
+ * then starts the run.
+ */
 async function startRun(
   ctx: AppContext,
   c: Context,
-  { spec, drive, prepare }: RunStart,
+  { spec, drive, prepare, action = "start" }: RunStart,
 ): Promise<LiveRun> {
   const client = clientKey(c);
+  const release = ctx.caps.runs.take(client);
+  if (!release) {
+    ctx.log("runs_capped", { running: ctx.caps.runs.heldBy(client) });
+    throw new HttpError(429, "rate_limited", "Too many runs in progress; please wait", {
+      headers: { "retry-after": String(RUNS_RETRY_AFTER_SECONDS) },
+    });
+  }
   const decision = ctx.limiter.attempt(client);
   if (!decision.allowed) {
+    release();
     ctx.log("rate_limited", { retryAfter: decision.retryAfterSeconds });
     throw new HttpError(429, "rate_limited", "Too many runs started; please wait", {
       headers: { "retry-after": String(decision.retryAfterSeconds) },
@@ -148,13 +187,17 @@ async function startRun(
   }
   try {
     const run = await ctx.registry.launch(
-      spec,
+      { ...spec, owner: callerOf(c).sub },
       (run) => settle(run, () => drive(run), { log: ctx.log }),
       prepare ? { prepare } : {},
     );
+    await audit(ctx, c, { action, outcome: "allowed", ...runSubject(run.info) });
+    void run.done.then(release);
+    void run.done.then(() => ctx.webhooks?.runEnded(run));
     return run;
   } catch (error) {
     // Only runs that start count against the limit: not an overloaded server or a failed save.
+    release();
     ctx.limiter.refund(client);
     if (!(error instanceof OverloadedError)) throw error;
     ctx.log("overloaded", { running: ctx.registry.running });
@@ -168,13 +211,8 @@ function upstreamOf(ctx: AppContext): Upstream {
     provider: ctx.modelForRun(),
     clock: ctx.clock,
     idleTimeoutMs: ctx.config.upstreamIdleTimeoutMs,
+    maxOutputTokens: ctx.config.maxOutputTokens,
   };
-}
-
-/** The client a request counts against: its remote address when served over a socket. */
-function clientKey(c: Context): string {
-  const info = c.env as { remoteAddr?: { hostname?: string } } | undefined;
-  return info?.remoteAddr?.hostname ?? "local";
 }
 
 /** A saved reply's status: its run's, which has ended by the time the reply is saved. */

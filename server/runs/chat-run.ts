@@ -3,7 +3,7 @@
  * reasoning panel, the answer to the chat panel; the conversation so far goes to the model.
  */
 import type { PlanEntry } from "../../protocol/events.ts";
-import type { ChatTurn } from "../providers/provider.ts";
+import type { ChatTurn, PromptMessage, StageText } from "../providers/provider.ts";
 import { pump, type Upstream } from "./drive.ts";
 import type { LiveRun } from "./live-run.ts";
 
@@ -22,7 +22,7 @@ export const CHAT_PLAN: PlanEntry[] = [
 export async function driveChat(
   run: LiveRun,
   upstream: Upstream,
-  options: { history: ChatTurn[]; caseId?: string },
+  options: { history: ChatTurn[]; messages: PromptMessage[]; caseId?: string; about?: StageText[] },
 ): Promise<void> {
   const reasoning = () =>
     run.openStage("reasoning", "reply", { ...REPLY, title: CHAT_PLAN[0].title });
@@ -37,7 +37,9 @@ export async function driveChat(
     purpose: "chat",
     stage: "reply",
     history: options.history,
+    messages: options.messages,
     ...(options.caseId === undefined ? {} : { caseId: options.caseId }),
+    ...(options.about === undefined ? {} : { about: options.about }),
   }, {
     upstream,
     routes: { reasoning: "reasoning", answer: "chat" },

@@ -18,6 +18,8 @@ export interface Upstream {
   clock: Clock;
   /** A completion silent this long is aborted as `upstream_timeout`. */
   idleTimeoutMs: number;
+  /** `max_tokens` of a completion whose stage sets none (MAX_OUTPUT_TOKENS). */
+  maxOutputTokens: number;
 }
 
 /** A provider's delta channel. */
@@ -63,8 +65,10 @@ export async function pump(
   );
   const stream = upstream.provider.stream({
     ...request,
+    maxTokens: request.maxTokens ?? upstream.maxOutputTokens,
     signal: local.signal,
     onActivity: idle.touch,
+    onUsage: (usage) => run.addUsage(usage),
   });
   const read = () =>
     new Promise<IteratorResult<ProviderDelta, ProviderFinish>>((resolve, reject) => {

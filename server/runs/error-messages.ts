@@ -14,7 +14,12 @@ const MESSAGES: Record<ErrorCode, string> = {
   overloaded: "The server is busy; please try again shortly",
   internal: "Something went wrong while preparing the answer",
   content_filtered: "The model service withheld the rest of this answer; it is incomplete",
+  forbidden: "This request is not allowed",
+  unauthorized: "Your sign-in has expired or is not valid; please sign in again",
 };
+
+/** Why a run ended when the server shut down under it (code `overloaded`). */
+export const SHUTDOWN_MESSAGE = "The server shut down before the answer was complete; please retry";
 
 /** Messages for upstream failures that a retry cannot fix. */
 const DETAIL_MESSAGES: Record<ProviderFailureDetail, string> = {

@@ -3,7 +3,13 @@
  * chunks it; each event is logged once with its SSE frame. It ends once, by `complete`, `fail` or
  * `cancel`; its upstream call is aborted only after its last event is logged.
  */
-import type { ErrorCode, FinishReason, Panel, SequencedEvent } from "../../protocol/events.ts";
+import type {
+  ErrorCode,
+  FinishReason,
+  Panel,
+  SequencedEvent,
+  TokenUsage,
+} from "../../protocol/events.ts";
 import { finishStatus } from "../../protocol/finish-status.ts";
 import { digestOf } from "./digest.ts";
 import { errorMessage } from "./error-messages.ts";
@@ -22,6 +28,8 @@ type Failure = Required<FailureOptions> & { code: ErrorCode };
 export class LiveRun extends Run {
   readonly controller = new AbortController();
   readonly #stages: StageWriter;
+  /** The tokens of every completion whose upstream reported them. */
+  #usage: TokenUsage | undefined;
 
   private constructor(info: RunInfo, options: RunOptions) {
     super(info, options);
@@ -60,9 +68,27 @@ export class LiveRun extends Run {
     if (this.running) this.#stages.open(panel, stage, position);
   }
 
-  /** Adds provider text to a panel's open stage. */
+  /**
+   * Adds provider text to a panel's open stage. Past the run's bound of frame bytes the run ends
+   * as `length` with its text kept; a long delta is written in pieces so that it stops near the
+   * bound, never a whole delta past it.
+   */
   write(panel: Panel, text: string): void {
-    if (this.running) this.#stages.write(panel, text);
+    const maxBytes = this.options.maxBytes ?? Infinity;
+    for (let from = 0; from < text.length && this.running;) {
+      const to = pieceEnd(text, from);
+      this.#stages.write(panel, text.slice(from, to));
+      if (this.log.bytesFrom(0) >= maxBytes) this.complete("length");
+      from = to;
+    }
+  }
+
+  /** Counts a completion's tokens into the run's usage, which `stream_done` carries. */
+  addUsage(usage: TokenUsage): void {
+    this.#usage = {
+      inputTokens: (this.#usage?.inputTokens ?? 0) + usage.inputTokens,
+      outputTokens: (this.#usage?.outputTokens ?? 0) + usage.outputTokens,
+    };
   }
 
   /** Ends a panel's open stage after sending what it still holds. */
@@ -90,6 +116,17 @@ export class LiveRun extends Run {
   /** Cancels: ends with `stream_done{cancelled}`, which aborts the upstream call; false when over. */
   cancel(): boolean {
     return this.#end("cancelled");
+  }
+
+  /**
+   * Ends the run as lost, as every other instance ends it, when its shared log can no longer be
+   * written (Redis failed, or the lease is gone): no further event, the in-band `stream_lost`
+   * pair, then the upstream call is aborted. Held text is dropped: the shared log never got it.
+   */
+  lose(): boolean {
+    if (!this.endLost()) return false;
+    this.controller.abort();
+    return true;
   }
 
   /**
@@ -122,6 +159,7 @@ export class LiveRun extends Run {
         finish_reason: reason,
         chunk_count: this.log.chunkCount,
         digest: digestOf(this.log.panels),
+        ...(this.#usage ? { usage: this.#usage } : {}),
       },
     });
     this.finish();
@@ -130,6 +168,8 @@ export class LiveRun extends Run {
   }
 
   #append(draft: Draft): void {
+    // A stage's idle flush may still fire after `lose` closed the log.
+    if (this.closed) return;
     const { type, ...fields } = draft;
     const event = {
       type,
@@ -142,4 +182,14 @@ export class LiveRun extends Run {
     this.options.hooks?.onAppend?.(this, event);
     this.wake();
   }
+}
+
+/** Characters of text written at once, at most, between two checks of the byte bound. */
+const WRITE_PIECE = 1024;
+
+/** The end of the piece of `text` from `from`: never between the halves of a surrogate pair. */
+function pieceEnd(text: string, from: number): number {
+  const end = Math.min(text.length, from + WRITE_PIECE);
+  const high = text.charCodeAt(end - 1);
+  return end < text.length && high >= 0xd800 && high <= 0xdbff ? end - 1 : end;
 }

@@ -6,7 +6,6 @@
 import { finishStatus } from "../../protocol/finish-status.ts";
 import type { SequencedEvent } from "../../protocol/events.ts";
 import { type LoggedRun, Run, type RunOptions } from "./run.ts";
-import { streamLostEvents } from "./stream-lost.ts";
 
 /** A run followed from another process. */
 export class MirrorRun extends Run {
@@ -27,21 +26,8 @@ export class MirrorRun extends Run {
     if (ends) this.finish();
   }
 
-  /**
-   * Ends a run whose producer is gone: its viewers get the in-band `stream_lost` pair (seq 0, so
-   * no cursor moves) after the partial content they already have.
-   */
+  /** Ends a run whose producer is gone, as every instance ends it (see `endLost`). */
   lose(): void {
-    if (!this.settle("error")) return;
-    const last = this.log.last;
-    const lost = streamLostEvents(this.info.id, {
-      ts: this.options.clock.now(),
-      ...(last ? { panel: last.panel, stage: last.stage } : {}),
-      panels: this.log.panels,
-      chunkCount: this.log.chunkCount,
-    });
-    for (const event of lost) this.log.append(event);
-    this.wake();
-    this.finish();
+    this.endLost();
   }
 }

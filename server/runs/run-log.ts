@@ -58,11 +58,13 @@ export class RunLog {
     return JSON.parse(this.eventsJson());
   }
 
-  /** The events as a JSON array, taken from their frames' data lines. */
-  eventsJson(): string {
+  /** Events `from` to `to` (exclusive; all by default) as a JSON array, from their data lines. */
+  eventsJson(from = 0, to = this.length): string {
     const data: string[] = [];
+    // A frame never spans pages, so each view decodes on its own.
+    const views = from === 0 && to === this.length ? [this.#bytes()] : this.frameBytes(from, to);
     // Split at LF only: JSON holds no raw LF, but may hold U+2028, which a regex would end a line at.
-    for (const line of decoder.decode(this.#bytes()).split("\n")) {
+    for (const line of views.flatMap((view) => decoder.decode(view).split("\n"))) {
       if (line.startsWith("data: ")) data.push(line.slice("data: ".length));
     }
     return `[${data.join(",")}]`;

@@ -6,7 +6,9 @@
  */
 import type { SequencedEvent } from "../../protocol/events.ts";
 import type { Logger } from "../log.ts";
-import type { RunStore } from "../storage/store.ts";
+import type { RunCheckpoint, RunStore } from "../storage/store.ts";
+import { Checkpoints } from "./checkpoints.ts";
+import { SHUTDOWN_MESSAGE } from "./error-messages.ts";
 import { LiveRun } from "./live-run.ts";
 import { Run, type RunInfo } from "./run.ts";
 import { Mirrors } from "./mirrors.ts";
@@ -32,6 +34,8 @@ export interface RegistryOptions {
   runTtlMs: number;
   flushMs: number;
   backlogBytes: number;
+  /** Bytes of frames past which a run ends as `length` (MAX_RUN_BYTES); unbounded when absent. */
+  maxRunBytes?: number;
 }
 
 /** What a new run is. */
@@ -45,6 +49,8 @@ export class RunRegistry {
   readonly #runs = new Map<string, LiveRun>();
   readonly #timers = new Map<string, TimerHandle>();
   readonly #mirrors: Mirrors | undefined;
+  /** Checkpoints of live runs, with the embedded store only. */
+  readonly #checkpoints: Checkpoints | undefined;
   readonly #options: RegistryOptions;
   #running = 0;
   #closed = false;
@@ -52,9 +58,15 @@ export class RunRegistry {
   constructor(options: RegistryOptions) {
     this.#options = options;
     this.#mirrors = options.shared && new Mirrors({ ...options, shared: options.shared });
+    this.#checkpoints = options.store && !options.shared
+      ? new Checkpoints({ ...options, store: options.store })
+      : undefined;
     options.shared?.onCancel((runId) => {
       const run = this.#runs.get(runId);
       if (run?.cancel()) options.log("run_cancelled", { runId, from: "shared" });
+    });
+    options.shared?.onLost((runId) => {
+      if (this.#runs.get(runId)?.lose()) options.log("run_lost", { runId, by: "owner" });
     });
   }
 
@@ -101,6 +113,7 @@ export class RunRegistry {
   #begin(info: RunInfo, driver: (run: LiveRun) => Promise<void>): LiveRun {
     const options = this.#options;
     const { shared } = options;
+    const checkpoints = this.#checkpoints;
     // Set once a write failed: the failure's own events must not fail the run again.
     let broken = false;
     // The hooks run once `run` is set, but for the first event's write, whose failure comes later.
@@ -108,18 +121,21 @@ export class RunRegistry {
       clock: options.clock,
       flushMs: options.flushMs,
       backlogBytes: options.backlogBytes,
+      maxBytes: options.maxRunBytes,
       hooks: {
         onViewers: (_, count) => this.#onViewers(run, count),
         onFinish: () => this.#onFinish(run),
+        ...(checkpoints ? { onAppend: (live) => checkpoints.touch(live) } : {}),
         ...(shared
           ? {
             onAppend: (_, event) =>
               shared.append(event, () => {
-                // Other instances can no longer follow this run without a gap: end it here.
+                // Other instances can no longer follow this run without a gap: it ends here as
+                // it ends everywhere, lost, so that no instance tells another ending.
                 if (broken || !run.running) return;
                 broken = true;
                 options.log("run_log_write_failed", { runId: run.info.id, seq: event.seq });
-                run.fail("upstream_unavailable");
+                run.lose();
               }),
           }
           : {}),
@@ -140,6 +156,11 @@ export class RunRegistry {
     if (!stored) return undefined;
     const { clock, flushMs, backlogBytes } = this.#options;
     return Run.replay(stored, { clock, flushMs, backlogBytes });
+  }
+
+  /** A run that was in flight when an earlier process died, as last checkpointed. */
+  lost(runId: string): RunCheckpoint | undefined {
+    return this.#options.store?.loadLostRun(runId);
   }
 
   /**
@@ -168,14 +189,15 @@ export class RunRegistry {
     this.#closed = true;
     for (const run of this.#runs.values()) {
       if (run.running) {
-        // The server, not the model, is going away: `overloaded` ("the server is busy; please try
-        // again shortly") is the closed list's code for a server that cannot serve this run now,
-        // as new runs are refused after shutdown too; a retry reaches the restarted server.
-        run.fail("overloaded");
+        // The server, not the model, is going away: `overloaded` is the closed list's code for a
+        // server that cannot serve this run now (new runs are refused after shutdown too), and
+        // the message says why; a retry reaches the restarted server.
+        run.fail("overloaded", { message: SHUTDOWN_MESSAGE });
       }
     }
     for (const timer of this.#timers.values()) this.#options.clock.clearTimeout(timer);
     this.#timers.clear();
+    this.#checkpoints?.clear();
     this.#runs.clear();
     this.#mirrors?.close();
   }
@@ -214,6 +236,7 @@ export class RunRegistry {
     const { clock, runTtlMs, store, shared, log } = this.#options;
     this.#running--;
     this.#clearTimer(run.info.id);
+    this.#checkpoints?.end(run);
     const last = run.log.last as SequencedEvent & { type: "stream_done" };
     log("run_finished", {
       runId: run.info.id,
@@ -235,6 +258,8 @@ export class RunRegistry {
     } catch (error) {
       log("run_save_failed", { runId: run.info.id, error: (error as Error).name });
     }
+    // A run lost here ends in the shared log as everywhere: later requests read that one ending.
+    if (shared && last.seq === 0) return void this.#runs.delete(run.info.id);
     this.#timers.set(
       run.info.id,
       clock.setTimeout(() => {

@@ -9,6 +9,7 @@
 import type { PlanEntry, SequencedEvent } from "../../protocol/events.ts";
 import { type FinishStatus, finishStatus } from "../../protocol/finish-status.ts";
 import { RunLog } from "./run-log.ts";
+import { streamLostEvents } from "./stream-lost.ts";
 import type { Clock } from "./timers.ts";
 import { type ViewerHandle, ViewerSet } from "./viewer-set.ts";
 
@@ -26,6 +27,13 @@ export interface RunInfo {
   plan: PlanEntry[];
   caseId?: string;
   conversationId?: string;
+  /** The `sub` of the user who started it; absent on runs from before ownership was recorded. */
+  owner?: string;
+  /** A workflow run's workflow id and input, kept for its result and for chats about it. */
+  workflow?: string;
+  input?: Record<string, unknown>;
+  /** A chat run: the workflow run it is about. */
+  aboutRunId?: string;
   /** Epoch ms. */
   createdAt: number;
 }
@@ -46,6 +54,8 @@ export interface RunOptions {
   flushMs: number;
   /** Unsent live bytes past which a viewer that stopped reading is dropped. */
   backlogBytes: number;
+  /** Bytes of frames past which a live run ends with `finish_reason: "length"` (MAX_RUN_BYTES). */
+  maxBytes?: number;
   hooks?: RunHooks;
 }
 
@@ -160,5 +170,25 @@ export class Run {
     this.log.compact();
     this.#done.resolve();
     this.options.hooks?.onFinish?.(this);
+  }
+
+  /**
+   * Ends a run whose shared log can no longer be followed or written: its viewers get the in-band
+   * `stream_lost` pair (seq 0, so no cursor moves) after the partial content they already have.
+   * False when the run had ended already.
+   */
+  protected endLost(): boolean {
+    if (!this.settle("error")) return false;
+    const last = this.log.last;
+    const lost = streamLostEvents(this.info.id, {
+      ts: this.options.clock.now(),
+      ...(last ? { panel: last.panel, stage: last.stage } : {}),
+      panels: this.log.panels,
+      chunkCount: this.log.chunkCount,
+    });
+    for (const event of lost) this.log.append(event);
+    this.wake();
+    this.finish();
+    return true;
   }
 }

@@ -39,7 +39,10 @@ export interface SharedRuns {
   publish(info: RunInfo): Promise<void>;
   /** Appends an event of an owned run; events must come in seq order. `failed` on a write error. */
   append(event: SequencedEvent, failed: () => void): void;
-  /** An owned run ended: final status, a durable copy of its log, expiry of the live keys. */
+  /**
+   * An owned run ended: final status, a durable copy of its log, expiry of the live keys. A log
+   * that does not end in its own `stream_done` (the run was lost here) ends as lost everywhere.
+   */
   finish(info: RunInfo, status: RunStatus, events: readonly SequencedEvent[]): Promise<void>;
   /** This instance now has `count` viewers of a run (owned or mirrored). */
   presence(runId: string, count: number): void;
@@ -53,6 +56,8 @@ export interface SharedRuns {
   requestCancel(runId: string): Promise<"cancelled" | "finished" | "not_found">;
   /** Registers the handler for cancel requests addressed to runs of this instance. */
   onCancel(handler: (runId: string) => void): void;
+  /** Registers the handler told when an owned run's lease is gone: it must stop being served. */
+  onLost(handler: (runId: string) => void): void;
   /** Whether the shared log answers now. */
   reachable(): Promise<boolean>;
   /** Stops leases, follows and connections. */

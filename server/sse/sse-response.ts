@@ -3,12 +3,13 @@ import { encodeEvent, encodeRetry } from "../../protocol/sse-encode.ts";
 import { streamLostEvents } from "../runs/stream-lost.ts";
 
 /**
- * Headers of every stream. `no-transform` also keeps Deno from compressing the body, which would
- * hold chunks back.
+ * Headers of every stream. `no-store`: streams carry patient text. `no-transform` keeps Deno and
+ * proxies from compressing the body, which would hold chunks back; the server's own compression
+ * (`http/compression.ts`) flushes after every event.
  */
 const SSE_HEADERS: Readonly<Record<string, string>> = {
   "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-cache, no-transform",
+  "cache-control": "no-store, no-transform",
   "x-accel-buffering": "no",
 };
 

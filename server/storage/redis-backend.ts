@@ -5,10 +5,13 @@
  * reconnecting, and service resumes when Redis is back.
  */
 import { Redis } from "ioredis";
+import type { AuthStorage } from "../auth/auth-storage.ts";
+import { redisAuth } from "../auth/redis-auth.ts";
 import type { Logger } from "../log.ts";
 import type { SharedRuns } from "../runs/shared-runs.ts";
 import { type Clock, systemClock } from "../runs/timers.ts";
 import { redisConversations } from "./redis-conversations.ts";
+import { leaseCheckMs } from "./redis-layout.ts";
 import { redisRuns } from "./redis-runs.ts";
 import type { Conversations } from "./store.ts";
 
@@ -16,6 +19,8 @@ import type { Conversations } from "./store.ts";
 export interface RedisBackend {
   runs: SharedRuns;
   conversations: Conversations;
+  /** Grants, audit, tickets and presence shared by every instance (absent in test doubles). */
+  auth?: AuthStorage;
   /** Stops the lease timers and follows, sends what is queued, then closes the connections. */
   close(): Promise<void>;
 }
@@ -27,12 +32,15 @@ export interface RedisBackendOptions {
   leaseMs: number;
   runTtlMs: number;
   log: Logger;
+  /** RETENTION_DAYS: durable records (conversations, finished logs) expire after it. */
+  retentionDays?: number;
   /** Times leases, follows and waits; the real clock unless a test injects one. */
   clock?: Clock;
 }
 
 // A command unanswered this long fails (a blocking read adds its own block time).
 const COMMAND_TIMEOUT_MS = 2000;
+const DAY_MS = 24 * 60 * 60 * 1000;
 // How long start-up waits for Redis before serving anyway (health then reports it unreachable).
 const START_WAIT_MS = 5000;
 
@@ -59,10 +67,12 @@ export async function connectRedisBackend(options: RedisBackendOptions): Promise
   } catch {
     log("redis_unreachable", { waitedMs: START_WAIT_MS });
   }
+  const durableMs = (options.retentionDays ?? 0) * DAY_MS;
   const runs = redisRuns(main, {
     instanceId: options.instanceId,
     leaseMs: options.leaseMs,
     runTtlMs: options.runTtlMs,
+    durableMs,
     clock,
     log,
     connect: () =>
@@ -73,7 +83,12 @@ export async function connectRedisBackend(options: RedisBackendOptions): Promise
   });
   return {
     runs,
-    conversations: redisConversations(main),
+    conversations: redisConversations(main, {
+      durableMs,
+      // Until the run's live keys would expire: a reply saved later has nothing to add to.
+      retry: { clock, everyMs: leaseCheckMs(options.leaseMs), forMs: options.runTtlMs },
+    }),
+    auth: redisAuth(main, { instanceId: options.instanceId, leaseMs: options.leaseMs, clock }),
     async close() {
       runs.close();
       // QUIT is answered after every command sent before it: the last events are not lost.

@@ -6,7 +6,8 @@ import type { Redis } from "ioredis";
 import type { Logger } from "../log.ts";
 import { SharedUnavailableError } from "../runs/shared-runs.ts";
 import type { Clock } from "../runs/timers.ts";
-import { CANCEL_CHANNEL, effectiveStatus, runKeys } from "./redis-layout.ts";
+import { type EndingOptions, runStanding } from "./redis-ending.ts";
+import { CANCEL_CHANNEL, runKeys } from "./redis-layout.ts";
 import { loadMeta } from "./redis-load.ts";
 
 // How long a cancel request waits for the owner to record the cancel.
@@ -44,11 +45,12 @@ export function listenForCancels(
 export async function requestCancel(
   redis: Redis,
   runId: string,
-  { clock }: { clock: Clock },
+  { clock, ending }: { clock: Clock; ending: EndingOptions },
 ): Promise<"cancelled" | "finished" | "not_found"> {
-  const meta = await loadMeta(redis, runId);
-  if (!meta) return (await redis.exists(runKeys(runId).log)) ? "finished" : "not_found";
-  if (effectiveStatus(meta, clock.now()) !== "running") return "finished";
+  // Judged on Redis's clock: a lapsed lease ends the run as lost rather than waiting for a cancel.
+  const standing = await runStanding(redis, runId, ending);
+  if (!standing) return (await redis.exists(runKeys(runId).log)) ? "finished" : "not_found";
+  if (standing.status !== "running") return "finished";
   await redis.publish(CANCEL_CHANNEL, runId);
   const deadline = clock.now() + CANCEL_WAIT_MS;
   while (clock.now() < deadline) {

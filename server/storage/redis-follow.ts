@@ -5,7 +5,7 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "../log.ts";
 import type { Follow, FollowHandlers, SharedRun } from "../runs/shared-runs.ts";
-import type { Clock } from "../runs/timers.ts";
+import type { Clock, TimerHandle } from "../runs/timers.ts";
 import { readEntries, type StreamEntry } from "./redis-entries.ts";
 import { entryId, leaseCheckMs, runKeys } from "./redis-layout.ts";
 
@@ -21,8 +21,8 @@ export interface FollowConnection {
 /** What a follow uses. */
 export interface FollowOptions {
   connection: FollowConnection;
-  /** How the run stands at `now` (a lapsed lease counts as lost); undefined once it is gone. */
-  standing(now: number): Promise<SharedRun["status"] | undefined>;
+  /** How the run stands now (a lapsed lease ends it as lost); undefined once it is gone. */
+  standing(): Promise<SharedRun["status"] | undefined>;
   handlers: FollowHandlers;
   /** Called once when the follow ends, however it ends. */
   onStop(): void;
@@ -31,17 +31,22 @@ export interface FollowOptions {
   log: Logger;
 }
 
+// Rejects a wait that outlived its deadline.
+const OVERDUE = Symbol("overdue");
+
 /**
  * Follows a run from the event after `afterSeq` until its `stream_done` or its loss. A quiet
- * stream makes it check the lease; a malformed entry, a gap, or a Redis outage longer than the
- * lease counts as a loss, so a viewer never hangs.
+ * stream makes it check the lease; a malformed entry, a gap, or Redis answering nothing for the
+ * length of a lease counts as a loss, so a viewer never hangs. No wait outlives that deadline
+ * (a stalled Redis answers nothing, not even an error), so the loss is told at most `leaseMs`
+ * after Redis last answered: by then the run's lease has lapsed in Redis too.
  */
 export function followRun(runId: string, afterSeq: number, options: FollowOptions): Follow {
   const { connection, handlers, clock, leaseMs, log } = options;
   const blockMs = leaseCheckMs(leaseMs);
   let stopped = false;
   let last = afterSeq;
-  let unreachableSince: number | undefined;
+  let answeredAt = clock.now();
 
   const stop = () => {
     if (stopped) return;
@@ -54,10 +59,19 @@ export function followRun(runId: string, afterSeq: number, options: FollowOption
     stop();
     handlers.lost();
   };
+  // Settles as `work` does, or rejects with OVERDUE once the deadline passed.
+  const bounded = <T>(work: Promise<T>): Promise<T> => {
+    let timer: TimerHandle | undefined;
+    const overdue = new Promise<never>((_, reject) => {
+      timer = clock.setTimeout(() => reject(OVERDUE), answeredAt + leaseMs - clock.now());
+    });
+    return Promise.race([work, overdue]).finally(() => clock.clearTimeout(timer));
+  };
 
   // Returns true when the run ended (its last event went out, or it is lost).
   const step = async (): Promise<boolean> => {
-    const entries = await connection.entriesAfter(last, blockMs);
+    const entries = await bounded(connection.entriesAfter(last, blockMs));
+    answeredAt = clock.now();
     if (entries) {
       const { events, intact } = readEntries(entries, { runId, afterSeq: last });
       for (const event of events) {
@@ -68,7 +82,8 @@ export function followRun(runId: string, afterSeq: number, options: FollowOption
       if (!intact) return lose(), true;
       return false;
     }
-    const status = await options.standing(clock.now());
+    const status = await bounded(options.standing());
+    answeredAt = clock.now();
     if (status !== undefined && status !== "lost") return false;
     lose();
     return true;
@@ -76,23 +91,22 @@ export function followRun(runId: string, afterSeq: number, options: FollowOption
 
   void (async () => {
     try {
-      await connection.ready(leaseMs);
+      await bounded(connection.ready(leaseMs));
     } catch {
       // Counted as unreachable below.
     }
     while (!stopped) {
       try {
         if (await step()) break;
-        unreachableSince = undefined;
-      } catch {
+      } catch (error) {
         if (stopped) break;
-        unreachableSince ??= clock.now();
-        if (clock.now() - unreachableSince > leaseMs) {
+        if (error === OVERDUE || clock.now() - answeredAt >= leaseMs) {
           log("run_follow_unreachable", { runId, lastSeq: last });
           lose();
           break;
         }
-        await new Promise<void>((resolve) => clock.setTimeout(resolve, blockMs));
+        const wait = Math.min(blockMs, answeredAt + leaseMs - clock.now());
+        await new Promise<void>((resolve) => clock.setTimeout(resolve, wait));
       }
     }
     stop();

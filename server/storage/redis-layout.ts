@@ -10,15 +10,18 @@ export const KEY_PREFIX = "sw:";
 /** The pub/sub channel cancel requests travel on (the message is the run id). */
 export const CANCEL_CHANNEL = `${KEY_PREFIX}cancel`;
 
+/** Sorted set: run id → lease end (Redis's clock, epoch ms) of every running run. */
+export const LEASE_INDEX = `${KEY_PREFIX}runs:leases`;
+
 /** The keys of one run. */
 export function runKeys(runId: string) {
   const base = `${KEY_PREFIX}run:${runId}`;
   return {
-    /** Hash: info, status, owner, lastSeq, leaseUntil. */
+    /** Hash: info, status, owner, lastSeq, leaseUntil (Redis's clock). */
     meta: base,
     /** Stream: one entry per event, id `<seq>-0`, field `e` = the event JSON. */
     events: `${base}:events`,
-    /** Sorted set: instance id → epoch ms until which that instance has viewers. */
+    /** Sorted set: instance id → until when (Redis's clock) that instance has viewers. */
     viewers: `${base}:viewers`,
     /** String: the durable log `{info, events}` of a finished run (no expiry). */
     log: `${KEY_PREFIX}runlog:${runId}`,
@@ -49,29 +52,12 @@ export function seqOfEntry(id: string): number | undefined {
   return Number.isSafeInteger(seq) && seq > 0 ? seq : undefined;
 }
 
-/** A run's metadata hash, as written by `metaFields` and read back. */
+/** A run's metadata hash as read back (the lease is judged in Redis, see redis-lua.ts). */
 export interface RunMeta {
   info: RunInfo;
   status: RunStatus | "lost";
   owner: string;
   lastSeq: number;
-  /** Epoch ms; the owner renews it while the run runs. */
-  leaseUntil: number;
-}
-
-/** The hash fields of a run just published by `owner`. */
-export function metaFields(
-  info: RunInfo,
-  owner: string,
-  leaseUntil: number,
-): Record<string, string> {
-  return {
-    info: JSON.stringify(info),
-    status: "running",
-    owner,
-    lastSeq: "0",
-    leaseUntil: String(leaseUntil),
-  };
 }
 
 const STATUSES: readonly RunMeta["status"][] = [
@@ -82,9 +68,14 @@ const STATUSES: readonly RunMeta["status"][] = [
   "lost",
 ];
 
+/** A status as Redis holds it; undefined when it is not one. */
+export function statusOf(value: unknown): RunMeta["status"] | undefined {
+  return STATUSES.find((s) => s === value);
+}
+
 /** Reads a metadata hash (HGETALL's answer); undefined when absent or not ours. */
 export function parseMeta(hash: Record<string, string>): RunMeta | undefined {
-  const status = STATUSES.find((s) => s === hash.status);
+  const status = statusOf(hash.status);
   if (hash.info === undefined || status === undefined) return undefined;
   try {
     return {
@@ -92,16 +83,10 @@ export function parseMeta(hash: Record<string, string>): RunMeta | undefined {
       status,
       owner: hash.owner ?? "",
       lastSeq: Number(hash.lastSeq ?? 0),
-      leaseUntil: Number(hash.leaseUntil ?? 0),
     };
   } catch {
     return undefined;
   }
-}
-
-/** How a run stands at `now`: a running run whose lease lapsed is lost. */
-export function effectiveStatus(meta: Pick<RunMeta, "status" | "leaseUntil">, now: number) {
-  return meta.status === "running" && meta.leaseUntil < now ? "lost" : meta.status;
 }
 
 /**
@@ -115,12 +100,4 @@ export function leaseCheckMs(leaseMs: number): number {
 /** How often the owner renews its leases (and this instance its presence). */
 export function leaseRenewMs(leaseMs: number): number {
   return Math.max(1, Math.floor(leaseMs / 3));
-}
-
-/**
- * The lease end written at `now`. It falls one check before `now + leaseMs`, so that a follower
- * notices a dead owner at most `leaseMs` after its last renewal.
- */
-export function leaseExpiry(now: number, leaseMs: number): number {
-  return now + leaseMs - leaseCheckMs(leaseMs);
 }

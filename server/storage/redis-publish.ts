@@ -1,52 +1,49 @@
-/** The owner's writes of a run: its announcement, each event in seq order, and its ending. */
+/** The owner's writes of a run: its announcement, then each event in seq order, fenced. */
 import type { Redis } from "ioredis";
 import type { SequencedEvent } from "../../protocol/events.ts";
-import type { RunInfo, RunStatus } from "../runs/run.ts";
+import type { RunInfo } from "../runs/run.ts";
 import { SharedUnavailableError } from "../runs/shared-runs.ts";
-import { entryId, metaFields, runKeys } from "./redis-layout.ts";
+import { LEASE_INDEX, leaseCheckMs, runKeys } from "./redis-layout.ts";
+import { APPEND, PUBLISH } from "./redis-lua.ts";
+import { runScript } from "./redis-script.ts";
 
-/** Writes the metadata hash of a run `owner` starts, with its first lease and expiry. */
+/** What the owner's writes carry. */
+export interface OwnerWrite {
+  owner: string;
+  leaseMs: number;
+  /** How long a running run's live keys outlive a missed renewal. */
+  keepMs: number;
+}
+
+/**
+ * Writes the metadata hash of a run `owner` starts, with its first lease (Redis's clock) and its
+ * expiry, in one step: no moment exists where the key has none.
+ */
 export async function publishRun(
   redis: Redis,
   info: RunInfo,
-  { owner, leaseUntil, keepMs }: { owner: string; leaseUntil: number; keepMs: number },
+  { owner, leaseMs, keepMs }: OwnerWrite,
 ): Promise<void> {
-  const keys = runKeys(info.id);
-  const result = await redis.multi()
-    .hset(keys.meta, metaFields(info, owner, leaseUntil))
-    .pexpire(keys.meta, keepMs)
-    .exec();
-  if (!succeeded(result)) throw new SharedUnavailableError("Publishing the run failed");
+  await runScript(redis, PUBLISH, {
+    keys: [runKeys(info.id).meta, LEASE_INDEX],
+    args: [JSON.stringify(info), owner, leaseMs, leaseCheckMs(leaseMs), keepMs, info.id],
+  });
 }
 
-/** Appends an event to its run's stream; rejects when it was not written. */
-export async function appendEvent(redis: Redis, event: SequencedEvent): Promise<void> {
-  const keys = runKeys(event.runId);
-  const result = await redis.multi()
-    .xadd(keys.events, entryId(event.seq), "e", JSON.stringify(event))
-    .hset(keys.meta, "lastSeq", String(event.seq))
-    .exec();
-  if (!succeeded(result)) throw new SharedUnavailableError("Appending the event failed");
-}
-
-/** Records how a run ended and its durable log; its live keys expire after `ttlMs`. */
-export async function finishRun(
+/**
+ * Appends an event to its run's stream (created with its expiry). Rejects when it was not
+ * written: Redis failed, or the run is no longer this owner's running run with a current lease,
+ * so that nothing enters a log after another instance may have ended it.
+ */
+export async function appendEvent(
   redis: Redis,
-  run: { info: RunInfo; status: RunStatus; events: readonly SequencedEvent[] },
-  { ttlMs }: { ttlMs: number },
+  event: SequencedEvent,
+  { owner, keepMs }: Omit<OwnerWrite, "leaseMs">,
 ): Promise<void> {
-  const { info, status, events } = run;
-  const keys = runKeys(info.id);
-  await redis.multi()
-    .set(keys.log, JSON.stringify({ info, events }))
-    .hset(keys.meta, "status", status)
-    .pexpire(keys.meta, ttlMs)
-    .pexpire(keys.events, ttlMs)
-    .pexpire(keys.viewers, ttlMs)
-    .exec();
-}
-
-// Whether every command of a transaction succeeded (null: it was aborted).
-function succeeded(result: [error: Error | null, value: unknown][] | null): boolean {
-  return result !== null && result.every(([error]) => !error);
+  const keys = runKeys(event.runId);
+  const written = await runScript(redis, APPEND, {
+    keys: [keys.meta, keys.events],
+    args: [event.seq, JSON.stringify(event), owner, keepMs],
+  });
+  if (written !== 1) throw new SharedUnavailableError("The run's lease is gone");
 }

@@ -1,5 +1,5 @@
 /** What the server keeps on disk: conversations, messages and the logs of finished runs. */
-import type { SequencedEvent } from "../../protocol/events.ts";
+import type { Panel, SequencedEvent } from "../../protocol/events.ts";
 import type { RunInfo } from "../runs/run.ts";
 
 /** How a saved message ended. */
@@ -25,11 +25,24 @@ export interface StoredConversation {
   messages: StoredMessage[];
 }
 
-/** Where finished runs are saved and found again. */
+/** A live run's partial text as last saved, or a run lost to a crash as it was then. */
+export interface RunCheckpoint {
+  info: RunInfo;
+  panels: Record<Panel, string>;
+  lastSeq: number;
+  /** Epoch ms. */
+  updatedAt: number;
+}
+
+/** Where finished runs are saved and found again, and live runs are checkpointed. */
 export interface RunStore {
-  /** Saves a finished run: its info and its events as a JSON array. */
+  /** Saves a finished run: its info and its events as a JSON array; its checkpoint goes. */
   saveRun(info: RunInfo, eventsJson: string): void;
   loadRun(runId: string): { info: RunInfo; events: SequencedEvent[] } | undefined;
+  /** Saves a live run's partial text, replacing its previous checkpoint. */
+  checkpointRun(checkpoint: RunCheckpoint): void;
+  /** A run that was in flight when the process died, as last checkpointed. */
+  loadLostRun(runId: string): RunCheckpoint | undefined;
 }
 
 /** Conversations and their messages. */
@@ -41,6 +54,13 @@ export interface ConversationStore {
 
 /** All of the storage the app needs. */
 export interface Store extends RunStore, ConversationStore {
+  /**
+   * At start-up: marks every run still checkpointed as lost (its process died) and saves its
+   * partial reply into its conversation with status `error`, once. Returns how many were lost.
+   */
+  recoverInterruptedRuns(options: { now: number; newId: () => string }): number;
+  /** Deletes finished runs, lost runs and conversations last active before `cutoff` (epoch ms). */
+  purgeBefore(cutoff: number): { runs: number; conversations: number };
   close(): void;
 }
 

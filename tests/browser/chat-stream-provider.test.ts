@@ -59,13 +59,16 @@ describe("<reasoning-panel> and <chat-stream> with the real provider and server"
     for (const word of panelText(provider.view, "reasoning").match(/[A-Za-z]{9,}/g)!.slice(0, 20)) {
       assert(rendered.includes(word), `rendered reasoning contains "${word}"`);
     }
-    assertEqual(textOf(shadow(provider).querySelector('[role="status"]')), "Finished");
-    assertEqual(textOf(shadow(panel).querySelector('[role="status"]')).includes("Finished"), false);
-    // The chat announces the workflow's summaries, the last of them last; the end is the provider's.
-    assertEqual(
-      textOf(shadow(chat).querySelector('[role="status"]')),
-      `${provider.view.sections.chat.at(-1)!.title} complete`,
+    // The last stage's completion and the run's end, read in one go, are said together in order.
+    assert(
+      /^(?:Management plan complete\. )?Finished$/.test(
+        textOf(shadow(provider).querySelector('[role="status"]')),
+      ),
+      "the run's end",
     );
+    assertEqual(textOf(shadow(panel).querySelector('[role="status"]')).includes("Finished"), false);
+    // Stages are the provider's to announce, once for the page: the panels say nothing of them.
+    assertEqual(textOf(shadow(chat).querySelector('[role="status"]')), "");
 
     const authors = [...shadow(chat).querySelectorAll('[part~="author"]')].map(textOf);
     assertEqual(authors, provider.view.messages.map((m) => m.title ?? "Assistant"));

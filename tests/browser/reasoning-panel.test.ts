@@ -72,39 +72,40 @@ describe("<reasoning-panel>", () => {
     assertEqual(parts("base")[0].getAttribute("aria-busy"), "false");
   });
 
-  it("announces its stage starts and completions, never chunks nor the run's end", async () => {
+  it("leaves stage starts and completions to its provider, which says each once", async () => {
     const at = (status: "pending" | "streaming" | "complete", text = "") =>
       view({
         status: "streaming",
         sections: { reasoning: [section("plan", { status, text })], chat: [] },
       });
     mounted = await mount("reasoning-panel", at("pending"));
-    assertEqual(liveRegion(), "");
     await mounted.setView(at("streaming"));
-    assertEqual(liveRegion(), "Plan analysis started");
-    await mounted.setView(at("streaming", "Some words"));
-    assertEqual(liveRegion(), "Plan analysis started");
     await mounted.setView(at("complete", "Some words."));
-    assertEqual(liveRegion(), "Plan analysis complete");
-    await mounted.setView({ ...at("complete", "Some words."), status: "done" });
-    assertEqual(liveRegion(), "Plan analysis complete");
+    assertEqual(liveRegion(), "");
   });
 
-  it("announces a repeated message again as a new text node", async () => {
-    const at = (status: "streaming" | "complete") =>
+  it("announces a repeated copy again as a new text node", async () => {
+    mounted = await mount(
+      "reasoning-panel",
       view({
-        status: "streaming",
-        sections: { reasoning: [section("plan", { status })], chat: [] },
-      });
-    mounted = await mount("reasoning-panel", at("complete"));
-    await mounted.setView(at("streaming"));
-    const region = shadow(mounted.element).querySelector('[role="status"]')!;
-    const first = [...region.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
-    await mounted.setView(at("complete"));
-    await mounted.setView(at("streaming"));
-    const second = [...region.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
-    assertEqual(second?.textContent, "Plan analysis started");
-    assert(first !== second && !first?.isConnected, "the repeat is a new text node");
+        sections: { reasoning: [section("plan", { status: "complete", text: "A" })], chat: [] },
+      }),
+    );
+    const original = navigator.clipboard.writeText;
+    navigator.clipboard.writeText = () => Promise.resolve();
+    try {
+      const region = shadow(mounted.element).querySelector('[role="status"]')!;
+      (parts("copy-button")[0] as HTMLButtonElement).click();
+      await settle(mounted.element);
+      const first = [...region.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
+      (parts("copy-button")[0] as HTMLButtonElement).click();
+      await settle(mounted.element);
+      const second = [...region.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
+      assertEqual(second?.textContent, "Copied");
+      assert(first !== second && !first?.isConnected, "the repeat is a new text node");
+    } finally {
+      navigator.clipboard.writeText = original;
+    }
   });
 
   it("keeps partial text with the error, and Retry calls retry()", async () => {
@@ -175,7 +176,7 @@ describe("<reasoning-panel>", () => {
     assert(shadow(mounted.element).activeElement === parts("base")[0], "focus is on the panel");
   });
 
-  it("copies a stage's markdown source, with the incomplete mark when cut short", async () => {
+  it("copies a stage as plain text, with the incomplete mark when cut short", async () => {
     const copied: string[] = [];
     const original = navigator.clipboard.writeText;
     navigator.clipboard.writeText = (text: string) => {
@@ -204,7 +205,7 @@ describe("<reasoning-panel>", () => {
       buttons[0].click();
       buttons[1].click();
       await settle(mounted.element);
-      assertEqual(copied, ["**Done** text", "Half\n\n[incomplete]"]);
+      assertEqual(copied, ["Done text", "Half\n\n[incomplete]"]);
       assertEqual(liveRegion(), "Copied");
     } finally {
       navigator.clipboard.writeText = original;

@@ -7,46 +7,18 @@
  * a message, only when redis-server cannot be had.
  */
 import assert from "node:assert/strict";
-import type { SequencedEvent } from "../../protocol/events.ts";
-import { type FakeOpenAi, startFakeOpenAi } from "../support/fake-openai.ts";
+import { startFakeOpenAi } from "../support/fake-openai.ts";
 import { startAlternatingProxy } from "./alternating-proxy.ts";
+import { json, readUntil, seqs, slowReply } from "./cluster-rig.ts";
 import { type Instance, startInstance } from "./instance.ts";
 import { findRedisServer, startRedis } from "./redis-process.ts";
-import { type EventReader, openEvents } from "./sse.ts";
+import { openEvents } from "./sse.ts";
 
 const LEASE_MS = 1500;
 const binary = await findRedisServer();
 if (!binary) {
   console.log("cluster test skipped: redis-server is not installed and could not be installed");
 }
-
-const json = (body: unknown): RequestInit => ({
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify(body),
-});
-
-/** A reply long and slow enough to observe mid-run (about `ms` of streaming). */
-function slowReply(fake: FakeOpenAi, ms: number, text = "Slow steady words for the test. ") {
-  const chunkSize = 3;
-  const deltas = Math.ceil(ms / 5);
-  fake.enqueue({
-    content: text.repeat(Math.ceil((deltas * chunkSize) / text.length)),
-    chunkSize,
-    delayMs: 5,
-  });
-}
-
-async function readUntil(reader: EventReader, done: (e: SequencedEvent) => boolean) {
-  const events: SequencedEvent[] = [];
-  for (let event = await reader.next(); event; event = await reader.next()) {
-    events.push(event);
-    if (done(event)) return events;
-  }
-  throw new Error("Stream ended early");
-}
-
-const seqs = (events: SequencedEvent[]) => events.map((e) => e.seq);
 
 Deno.test({
   name: "cluster of two instances on Redis behaves as one server",
@@ -64,6 +36,8 @@ Deno.test({
     OPENAI_BASE_URL: fake.baseURL,
     LLM_MODEL: "fake-model",
     RATE_LIMIT_PER_MIN: "100000",
+    MAX_RUNS_PER_CLIENT: "100000",
+    MAX_VIEWERS_PER_CLIENT: "100000",
     RUN_TTL_MS: "60000",
   };
   const instances: Instance[] = await Promise.all([startInstance(env), startInstance(env)]);
@@ -155,7 +129,10 @@ Deno.test({
         await readUntil(viewer, (e) => e.type === "content_chunk");
         const upstream = fake.requests.at(-1)!;
         const sent = Date.now();
-        const response = await fetch(`${b.origin}${started.cancelUrl}`, { method: "POST" });
+        const response = await fetch(`${b.origin}${started.cancelUrl}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+        });
         assert.equal(response.status, 200);
         assert.deepEqual(await response.json(), { status: "cancelled" });
         const rest = await viewer.rest();
@@ -169,7 +146,10 @@ Deno.test({
         const ms = upstream.abortedAt! - sent;
         assert.ok(ms < 250, `upstream aborted after ${ms} ms`);
         console.log(`cross-instance cancel reached the upstream in ${ms} ms`);
-        const again = await fetch(`${a.origin}${started.cancelUrl}`, { method: "POST" });
+        const again = await fetch(`${a.origin}${started.cancelUrl}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+        });
         assert.equal(again.status, 409);
       },
     );
@@ -235,7 +215,10 @@ Deno.test({
         .json();
       const viewer = await openEvents(`${b.origin}${next.streamUrl}`);
       await readUntil(viewer, (e) => e.type === "content_chunk");
-      const cancel = await fetch(`${b.origin}${next.cancelUrl}`, { method: "POST" });
+      const cancel = await fetch(`${b.origin}${next.cancelUrl}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+      });
       assert.equal(cancel.status, 200);
       await viewer.rest();
     });

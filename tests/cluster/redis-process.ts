@@ -11,6 +11,11 @@ export interface RedisProcess {
   stop(): Promise<void>;
   /** Starts it again on the same port and directory. */
   start(): Promise<void>;
+  /**
+   * Sends `signal` to it: SIGSTOP and SIGCONT stall and resume it; SIGKILL kills it with no
+   * shutdown (what its append-only file already holds survives), and waits for the exit.
+   */
+  signal(signal: "SIGSTOP" | "SIGCONT" | "SIGKILL"): Promise<void>;
   /** Stops it and removes its directory. */
   close(): Promise<void>;
 }
@@ -75,6 +80,7 @@ export async function startRedis(binary: string): Promise<RedisProcess> {
     if (!child) return;
     const running = child;
     child = undefined;
+    running.kill("SIGCONT");
     running.kill("SIGTERM");
     const timer = setTimeout(() => running.kill("SIGKILL"), 5000);
     await running.status;
@@ -85,6 +91,14 @@ export async function startRedis(binary: string): Promise<RedisProcess> {
     url: `redis://127.0.0.1:${port}`,
     start,
     stop,
+    async signal(signal) {
+      if (!child) return;
+      const running = child;
+      running.kill(signal);
+      if (signal !== "SIGKILL") return;
+      child = undefined;
+      await running.status;
+    },
     async close() {
       await stop();
       await Deno.remove(dir, { recursive: true }).catch(() => {});

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { getCase, listCases } from "../../server/cases/cases.ts";
+import { caseCatalog, demoCases, getCase } from "../../server/cases/cases.ts";
+import { workflowCatalog } from "../../server/workflows/catalog.ts";
+
+const catalog = caseCatalog(demoCases(), workflowCatalog().default);
+const listCases = () =>
+  catalog.list() as { id: string; title: string; patient: { mrn: string; name: string } }[];
 
 Deno.test("listCases lists synthetic cases with valid, unique ids", () => {
   const cases = listCases();

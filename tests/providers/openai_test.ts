@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { getCase } from "../../server/cases/cases.ts";
 import { createOpenAiProvider } from "../../server/providers/openai.ts";
-import { buildMessages } from "../../server/providers/prompts.ts";
 import { type CompletionRequest, ProviderError } from "../../server/providers/provider.ts";
 import { type FakeOpenAi, type FakeReply, startFakeOpenAi } from "../support/fake-openai.ts";
 import { collect, textOf } from "./collect.ts";
@@ -43,6 +41,7 @@ function chat(message: string, signal = new AbortController().signal): Completio
     stage: "reply",
     caseId: "chest-pain-acs",
     history: [{ role: "user", content: message }],
+    messages: [],
     signal,
   };
 }
@@ -76,17 +75,40 @@ Deno.test("openai provider maps reasoning_content to reasoning and content to an
   });
 });
 
-Deno.test("openai provider sends the model, stream flag and built messages", async () => {
+Deno.test("openai provider sends the request's messages, the token limit and asks for usage", async () => {
   await withFake(async ({ fake, provider }) => {
     const request = chat("Is aspirin safe here?");
-    await collect(provider.stream(request));
+    await collect(provider.stream({ ...request, maxTokens: 512 }));
     const [recorded] = fake.requests;
     assert.deepEqual(recorded.body, {
       model: "test-model",
       stream: true,
-      messages: buildMessages(request, getCase("chest-pain-acs")),
+      stream_options: { include_usage: true },
+      max_tokens: 512,
+      messages: request.messages,
     });
     assert.equal(recorded.headers.authorization, `Bearer ${API_KEY}`);
+  });
+});
+
+Deno.test("openai provider sends a stage's own model and temperature", async () => {
+  await withFake(async ({ fake, provider }) => {
+    await collect(provider.stream({ ...chat("Plan?"), model: "stage-model", temperature: 0.2 }));
+    const body = fake.requests[0].body as Record<string, unknown>;
+    assert.deepEqual([body.model, body.temperature], ["stage-model", 0.2]);
+  });
+});
+
+Deno.test("openai provider reports the usage chunk's token counts", async () => {
+  await withFake(async ({ fake, provider }) => {
+    fake.enqueue({ content: "Yes.", usage: { prompt_tokens: 120, completion_tokens: 7 } });
+    const reported: unknown[] = [];
+    const { deltas, finish } = await collect(
+      provider.stream({ ...chat("Safe?"), onUsage: (usage) => reported.push(usage) }),
+    );
+    assert.equal(textOf(deltas, "answer"), "Yes.");
+    assert.equal(finish, "stop");
+    assert.deepEqual(reported, [{ inputTokens: 120, outputTokens: 7 }]);
   });
 });
 

@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
-import { listCases } from "../../server/cases/cases.ts";
+import { demoCases } from "../../server/cases/cases.ts";
 import { ProviderError } from "../../server/providers/provider.ts";
 import type { CompletionRequest } from "../../server/providers/provider.ts";
 import { createScriptedProvider } from "../../server/providers/scripted.ts";
 import { scriptedText } from "../../server/providers/scripted-text.ts";
-import { WORKFLOW_STAGES } from "../../server/cases/workflow-stages.ts";
+import { workflowCatalog } from "../../server/workflows/catalog.ts";
 import { splitTokens } from "../../server/providers/token-split.ts";
 import { collect, textOf } from "./collect.ts";
 
 const instant = () => Promise.resolve();
+const WORKFLOW_STAGES = workflowCatalog().default.stages.map(({ id }) => ({ stage: id }));
 
 function recordingSleep() {
   const calls: number[] = [];
@@ -27,6 +28,7 @@ function analysisRequest(overrides: Partial<CompletionRequest> = {}): Completion
     stage: "diagnosis",
     caseId: "chest-pain-acs",
     history: [],
+    messages: [],
     signal: new AbortController().signal,
     ...overrides,
   };
@@ -38,6 +40,7 @@ function chatRequest(message: string, signal = new AbortController().signal): Co
     stage: "reply",
     caseId: "dka-new-onset",
     history: [{ role: "user", content: message }],
+    messages: [],
     signal,
   };
 }
@@ -46,7 +49,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 Deno.test("scripted provider streams exactly scriptedText for every case, stage and purpose", async () => {
   const provider = createScriptedProvider({ charsPerSec: 240, firstTokenMs: 400, sleep: instant });
-  for (const { id } of listCases()) {
+  for (const { id } of demoCases()) {
     for (const { stage } of WORKFLOW_STAGES) {
       for (const purpose of ["analysis", "summary"] as const) {
         const request = analysisRequest({ caseId: id, stage, purpose });
@@ -214,21 +217,26 @@ Deno.test("scripted chat without a case asks for the clinical details", () => {
     purpose: "chat",
     stage: "reply",
     history: [{ role: "user", content: "What dose of aspirin?" }],
+    messages: [],
   });
   assert.match(answer, /^No case is attached to this conversation/);
   assert.match(answer, /medications and allergies/);
 });
 
 Deno.test("scripted workflow texts are clinical markdown of the documented sizes", () => {
-  for (const { id } of listCases()) {
+  for (const { id } of demoCases()) {
     let fenced = false;
     for (const { stage } of WORKFLOW_STAGES) {
-      const analysis = scriptedText({ purpose: "analysis", stage, caseId: id, history: [] }).answer;
-      const summary = scriptedText({ purpose: "summary", stage, caseId: id, history: [] }).answer;
+      const analysis =
+        scriptedText({ purpose: "analysis", stage, caseId: id, history: [], messages: [] }).answer;
+      const summary =
+        scriptedText({ purpose: "summary", stage, caseId: id, history: [], messages: [] }).answer;
       const where = `${id}/${stage}`;
       assert.ok(analysis.length >= 1000 && analysis.length <= 2500, `${where}: ${analysis.length}`);
       assert.ok(summary.length >= 250 && summary.length <= 500, `${where}: ${summary.length}`);
-      assert.match(analysis, /^## /m, where);
+      // Headings inside the stage; the stage's own title is the section's, never repeated.
+      assert.match(analysis, /^### /m, where);
+      assert.doesNotMatch(analysis, /^## /m, where);
       assert.match(analysis, /^(- |\d+\. )/m, where);
       assert.match(analysis, /\*\*[^*]+\*\*/, where);
       assert.match(analysis, /`[^`\n]+`/, where);
@@ -240,6 +248,7 @@ Deno.test("scripted workflow texts are clinical markdown of the documented sizes
       stage: "extraction",
       caseId: id,
       history: [],
+      messages: [],
     }).answer;
     assert.match(extraction, /^\| Test \| Result \| Flag \|\n\| --- \| --- \| --- \|$/m, id);
     assert.ok(fenced, `${id} has a fenced block`);

@@ -20,6 +20,8 @@ export const TEST_ENV: Record<string, string> = {
   PORT: "0",
   DATA_DIR: ":memory:",
   RATE_LIMIT_PER_MIN: "100000",
+  MAX_RUNS_PER_CLIENT: "100000",
+  MAX_VIEWERS_PER_CLIENT: "100000",
   // No idle flush: chunking then depends on the text alone, so runs are comparable.
   FLUSH_MS: "60000",
   HEARTBEAT_MS: "60000",

@@ -214,7 +214,8 @@ export const HOSTILE_CASES: HostileCase[] = [
     name: `${method} ${path}: wrong method`,
     method,
     path: () => path,
-    expect: { json: [404, 405] },
+    // A POST is refused for its missing JSON type before any route is looked at.
+    expect: { json: method === "POST" ? [404, 405, 415] : [404, 405] },
   })),
   {
     name: "GET /api/runs/:runId/cancel: wrong method",
@@ -401,18 +402,21 @@ export const HOSTILE_CASES: HostileCase[] = [
   {
     name: "POST cancel: unknown run",
     method: "POST",
+    headers: JSON_TYPE,
     path: (ctx) => `/api/runs/${ctx.unknownRunId}/cancel`,
     expect: { cancelStatus: 404 },
   },
   {
     name: "POST cancel: finished run",
     method: "POST",
+    headers: JSON_TYPE,
     path: (ctx) => `/api/runs/${ctx.runId}/cancel`,
     expect: { cancelStatus: 409 },
   },
   {
     name: "POST cancel: 10 KB run id",
     method: "POST",
+    headers: JSON_TYPE,
     path: () => `/api/runs/${long(10_000)}/cancel`,
     expect: { okOrJson: [404], errors: [400] },
   },
@@ -449,8 +453,32 @@ export const HOSTILE_CASES: HostileCase[] = [
     path: () => "/api/chat/messages",
     headers: { ...JSON_TYPE, origin: "https://evil.example" },
     body: `{"message":"${MARKER}","role":"system"}`,
-    expect: { json: BAD },
+    expect: { json: [403] },
   },
+  {
+    name: "POST /api/chat/messages from a foreign site (Sec-Fetch-Site)",
+    method: "POST",
+    path: () => "/api/chat/messages",
+    headers: { ...JSON_TYPE, "sec-fetch-site": "cross-site" },
+    body: '{"message":"hi"}',
+    expect: { json: [403] },
+  },
+  {
+    name: "POST /api/chat/messages as an HTML form (urlencoded)",
+    method: "POST",
+    path: () => "/api/chat/messages",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "message=hi",
+    expect: { json: [415] },
+  },
+  {
+    name: "POST cancel: text/plain",
+    method: "POST",
+    path: (ctx) => `/api/runs/${ctx.runId}/cancel`,
+    headers: { "content-type": "text/plain" },
+    expect: { json: [415] },
+  },
+
   // Static files.
   {
     name: "GET /dist traversal to the server's config",

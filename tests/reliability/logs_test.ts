@@ -73,9 +73,10 @@ Deno.test("logs: a busy session's server log holds no prompt, reasoning, answer 
     }
     fake.enqueue({ content: ANSWER.repeat(50), reasoning: REASONING, delayMs: 5 });
     const started = await post("/api/chat/messages", { message: PROMPT });
-    await fetch(`${server.origin}/api/runs/${started.runId}/cancel`, { method: "POST" }).then((r) =>
-      r.body?.cancel()
-    );
+    await fetch(`${server.origin}/api/runs/${started.runId}/cancel`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+    }).then((r) => r.body?.cancel());
     fake.enqueue({ content: ANSWER });
     fake.enqueue({ content: ANSWER });
     await followStream(`${server.origin}/api/cases/chest-pain-acs/workflow/stages/initial/stream`);

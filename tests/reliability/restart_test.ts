@@ -9,6 +9,9 @@ import { startFakeOpenAi } from "../support/fake-openai.ts";
 import { followStream, seqProblem } from "../support/sse-client.ts";
 import { startTcpProxy } from "../support/tcp-proxy.ts";
 import { backoffDelay } from "../../widgets/connection/backoff.ts";
+import { createSseDecoder } from "../../protocol/sse-decode.ts";
+import { parseEvent } from "../../protocol/parse-event.ts";
+import { CHECKPOINT_MS } from "../../server/runs/checkpoints.ts";
 import { assertLogsClean, spawnServer, until } from "./harness.ts";
 
 const API_KEY = "sk-test-Rk2V9restartSecretKey";
@@ -94,7 +97,8 @@ Deno.test("restart: a run lost to SIGKILL ends in stream_lost with its partial t
     const status = probe.status === 200
       ? (await probe.json()).status
       : (await probe.body?.cancel(), probe.status);
-    assert.ok(status === 404 || status === "error", `Lost run reports ${status}`);
+    // Checkpointed from its first event: the probe knows the run and that it ended in error.
+    assert.equal(status, "error");
 
     // The finished run replays from the database, byte for byte the same events.
     const replay = await followStream(`${second.origin}/api/runs/${chat.runId}/stream`);
@@ -116,6 +120,81 @@ Deno.test("restart: a run lost to SIGKILL ends in stream_lost with its partial t
     );
   } finally {
     await proxy.close();
+    await first.kill("SIGKILL");
+    await second?.kill("SIGTERM");
+    await fake.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("restart: a chat reply cut by SIGKILL is kept in its conversation with status error", async () => {
+  const fake = await startFakeOpenAi();
+  const dataDir = await Deno.makeTempDir({ prefix: "reliability-crash-" });
+  const reply = "Crash reply Pangolin-2207 about the potassium. ".repeat(80);
+  const env = {
+    DATA_DIR: dataDir,
+    LLM_PROVIDER: "openai",
+    OPENAI_BASE_URL: fake.baseURL,
+    OPENAI_API_KEY: API_KEY,
+    LLM_MODEL: "fake-model",
+  };
+  const first = await spawnServer(env);
+  let second: Awaited<ReturnType<typeof spawnServer>> | undefined;
+  try {
+    fake.enqueue({ content: reply, chunkSize: 3, delayMs: 4 });
+    const started = await fetch(`${first.origin}/api/chat/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message: PROMPT }),
+    }).then((r) => r.json());
+    const response = await fetch(`${first.origin}${started.streamUrl}`);
+    const decoder = createSseDecoder();
+    let shown = "";
+    let lastSeq = 0;
+    const reading = (async () => {
+      try {
+        for await (const bytes of response.body!) {
+          for (const message of decoder.push(bytes)) {
+            const parsed = parseEvent(message.data);
+            if (!parsed.ok || parsed.event.type === "heartbeat") continue;
+            lastSeq = parsed.event.seq;
+            if (parsed.event.type === "content_chunk") shown += parsed.event.content;
+          }
+        }
+      } catch {
+        // The kill cuts the connection.
+      }
+    })();
+    await until(() => shown.length > 200, 15_000, "200 characters shown");
+    // What was on screen one checkpoint interval before the kill is on disk at the kill.
+    const before = shown;
+    await new Promise((resolve) => setTimeout(resolve, CHECKPOINT_MS + 300));
+    await first.kill("SIGKILL");
+    await reading;
+    assert.ok(shown.length < reply.length, "The reply finished before the kill");
+
+    second = await spawnServer(env);
+    const conversation = await fetch(`${second.origin}/api/conversations/${started.conversationId}`)
+      .then((r) => r.json());
+    const saved = conversation.messages.find((m: { role: string }) => m.role === "assistant");
+    assert.equal(saved?.status, "error");
+    assert.ok(saved.content.startsWith(before), "The checkpoint lost text shown a second before");
+    assert.ok(reply.startsWith(saved.content), "The saved reply is not the reply's beginning");
+    const probe = await fetch(`${second.origin}/api/runs/${started.runId}`).then((r) => r.json());
+    assert.deepEqual([probe.status, probe.error.code], ["error", "stream_lost"]);
+    const resumed = await followStream(`${second.origin}${started.streamUrl}`, {
+      headers: { "last-event-id": `${started.runId}.${lastSeq}` },
+    });
+    assert.deepEqual(
+      resumed.events.map((e) => [e.type, e.seq]),
+      [["error", 0], ["stream_done", 0]],
+    );
+    assertLogsClean([...first.output, ...second.output], [API_KEY, PROMPT, "Pangolin-2207"]);
+    console.log(
+      `crash: ${shown.length} characters shown, ${saved.content.length} saved, ` +
+        `${before.length} shown ${CHECKPOINT_MS} ms before the kill`,
+    );
+  } finally {
     await first.kill("SIGKILL");
     await second?.kill("SIGTERM");
     await fake.close();

@@ -70,7 +70,11 @@ const percentile = (values: number[], p: number) =>
 Deno.test("slow consumers: never-reading clients are dropped at the backlog bound, memory stays bounded, others keep their latency", async () => {
   let open = () => {};
   const opened = new Promise<void>((resolve) => (open = resolve));
-  const server = await startTestServer({ provider: mixedProvider(opened) });
+  // A log far past the run bound: this is about the viewers' backlog bound, not MAX_RUN_BYTES.
+  const server = await startTestServer({
+    provider: mixedProvider(opened),
+    env: { MAX_RUN_BYTES: String(64 * 1024 * 1024) },
+  });
   const slow: Deno.TcpConn[] = [];
   try {
     const started = await fetch(`${server.origin}/api/chat/messages`, {

@@ -24,7 +24,7 @@ function thinkingProvider() {
   const requests: Omit<CompletionRequest, "signal">[] = [];
   const stream = provider.stream.bind(provider);
   provider.stream = (request) => {
-    const { signal: _signal, onActivity: _onActivity, ...fields } = request;
+    const { signal: _signal, onActivity: _onActivity, onUsage: _onUsage, ...fields } = request;
     requests.push(structuredClone(fields));
     return stream(request);
   };
@@ -87,16 +87,27 @@ Deno.test("chat sends the conversation's earlier messages and the case to the mo
     )).json();
     await readEvents(await h.app.request(second.streamUrl));
     assert.equal(second.conversationId, first.conversationId);
-    assert.deepEqual(requests[1], {
+    const history = [
+      { role: "user", content: "First?" },
+      { role: "assistant", content: "Stop the ibuprofen and recheck creatinine in 48 hours." },
+      { role: "user", content: "Second?" },
+    ];
+    const { messages, ...rest } = requests[1];
+    assert.deepEqual(rest, {
       purpose: "chat",
       stage: "reply",
       caseId: "aki-nsaids",
-      history: [
-        { role: "user", content: "First?" },
-        { role: "assistant", content: "Stop the ibuprofen and recheck creatinine in 48 hours." },
-        { role: "user", content: "Second?" },
-      ],
+      maxTokens: 4096,
+      history,
     });
+    assert.deepEqual(messages.map((m) => m.role), [
+      "system",
+      "user",
+      ...history.map((m) => m.role),
+    ]);
+    assert.match(messages[1].content, /^# Case record \(reference data\)/);
+    assert.match(messages[1].content, /"id": "aki-nsaids"/);
+    assert.deepEqual(messages.slice(2), history);
   } finally {
     h.close();
   }

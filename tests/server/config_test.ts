@@ -34,7 +34,19 @@ Deno.test("config applies the documented defaults to an empty environment", () =
     ["./data", [], 30, 200, 8000],
   );
   assert.equal(config.streamingEnabled, true);
-  assert.equal(config.demoControls, true);
+  assert.equal(config.demoControls, false);
+  assert.deepEqual(
+    [
+      config.allowedHosts,
+      config.maxViewersPerClient,
+      config.maxRunsPerClient,
+      config.bodyTimeoutMs,
+      config.maxRunBytes,
+      config.historyMaxChars,
+      config.retentionDays,
+    ],
+    [["localhost", "127.0.0.1", "[::1]"], 64, 16, 10000, 4194304, 48000, undefined],
+  );
 });
 
 Deno.test("config parses lists, flags and numbers", () => {
@@ -73,13 +85,9 @@ Deno.test("config rejects CORS_ORIGINS entries that are not origins", () => {
   );
 });
 
-Deno.test("config turns demo controls off by default for the openai provider", () => {
-  const config = loadConfig({
-    LLM_PROVIDER: "openai",
-    OPENAI_BASE_URL: "http://127.0.0.1:1/v1",
-    LLM_MODEL: "m",
-  });
-  assert.equal(config.demoControls, false);
+Deno.test("config turns demo controls on only when DEMO_CONTROLS=true, whatever the provider", () => {
+  assert.equal(loadConfig({}).demoControls, false);
+  assert.equal(loadConfig({ DEMO_CONTROLS: "true" }).demoControls, true);
   assert.equal(
     loadConfig({
       LLM_PROVIDER: "openai",
@@ -137,5 +145,38 @@ Deno.test("config rejects a bad REDIS_URL without quoting it, and a too short le
     () => loadConfig({ RUN_LEASE_MS: "50" }),
     (error: Error) =>
       error instanceof ConfigError && error.message.startsWith("Invalid RUN_LEASE_MS"),
+  );
+});
+
+Deno.test("config refuses demo controls on a host that is not loopback", () => {
+  assert.throws(
+    () => loadConfig({ HOST: "0.0.0.0", DEMO_CONTROLS: "true" }),
+    (error: Error) =>
+      error instanceof ConfigError &&
+      error.message === 'Invalid DEMO_CONTROLS: "true" (needs a loopback HOST, not "0.0.0.0")',
+  );
+  assert.equal(loadConfig({ HOST: "localhost", DEMO_CONTROLS: "true" }).demoControls, true);
+});
+
+Deno.test("config allows the loopback names and the listen address, or ALLOWED_HOSTS", () => {
+  assert.deepEqual(loadConfig({ HOST: "10.0.0.5", ALLOW_ANONYMOUS: "true" }).allowedHosts, [
+    "localhost",
+    "127.0.0.1",
+    "[::1]",
+    "10.0.0.5",
+  ]);
+  assert.deepEqual(loadConfig({ HOST: "0.0.0.0", ALLOW_ANONYMOUS: "true" }).allowedHosts, [
+    "localhost",
+    "127.0.0.1",
+    "[::1]",
+  ]);
+  assert.deepEqual(
+    loadConfig({ ALLOWED_HOSTS: "Portal.Example, [::1]" }).allowedHosts,
+    ["portal.example", "[::1]"],
+  );
+  assert.throws(
+    () => loadConfig({ ALLOWED_HOSTS: "portal.example:8000" }),
+    (error: Error) =>
+      error instanceof ConfigError && error.message.startsWith("Invalid ALLOWED_HOSTS"),
   );
 });

@@ -5,7 +5,12 @@ import { pump, settle } from "../../server/runs/drive.ts";
 import { LiveRun } from "../../server/runs/live-run.ts";
 import { manualClock } from "./harness.ts";
 
-const REQUEST: Omit<CompletionRequest, "signal"> = { purpose: "chat", stage: "reply", history: [] };
+const REQUEST: Omit<CompletionRequest, "signal"> = {
+  purpose: "chat",
+  stage: "reply",
+  history: [],
+  messages: [],
+};
 
 function chatRun(clock: ReturnType<typeof manualClock>): LiveRun {
   const run = LiveRun.start(
@@ -33,7 +38,7 @@ Deno.test("pump times out a model that never sends its first delta", async () =>
     sleep: () => Promise.resolve(),
   });
   provider.armFault({ kind: "stall", afterChars: 0 });
-  const upstream = { provider, clock, idleTimeoutMs: 1_000 };
+  const upstream = { provider, clock, idleTimeoutMs: 1_000, maxOutputTokens: 4096 };
   const driving = settle(run, async () => {
     await pump(run, REQUEST, { upstream, routes: { answer: "chat" } });
   }, { log: () => {} });
@@ -65,7 +70,7 @@ Deno.test("pump closes the provider's stream when the run ends between deltas", 
       }
     },
   };
-  const upstream = { provider, clock, idleTimeoutMs: 1_000 };
+  const upstream = { provider, clock, idleTimeoutMs: 1_000, maxOutputTokens: 4096 };
   const result = await pump(run, REQUEST, { upstream, routes: { answer: "chat" } });
   assert.equal(result, undefined);
   await settleMicrotasks();

@@ -118,7 +118,7 @@ Deno.test("workflow and run endpoints answer bad ids and methods with JSON error
       "not_found",
     );
     await assertError(
-      await r("/api/cases/no-such-case/workflow/run", { method: "POST" }),
+      await r("/api/cases/no-such-case/workflow/run", post(null)),
       404,
       "not_found",
     );
@@ -142,7 +142,7 @@ Deno.test("workflow and run endpoints answer bad ids and methods with JSON error
     await assertError(deleted, 405, "invalid_request");
     assert.equal(deleted.headers.get("allow"), "GET, HEAD");
     await assertError(await r("/api/nothing-here"), 404, "not_found");
-    const cancel = await r("/api/runs/AAAAAAAAAAAAAAAAAAAAAA/cancel", { method: "POST" });
+    const cancel = await r("/api/runs/AAAAAAAAAAAAAAAAAAAAAA/cancel", post(null));
     assert.deepEqual([cancel.status, await cancel.json()], [404, { status: "not_found" }]);
   } finally {
     h.close();
@@ -192,7 +192,7 @@ Deno.test("streaming disabled makes stream endpoints 503 while batch keeps worki
     ) {
       await assertError(await h.app.request(path, init), 503, "streaming_disabled");
     }
-    const batch = await h.app.request("/api/cases/aki-nsaids/workflow/run", { method: "POST" });
+    const batch = await h.app.request("/api/cases/aki-nsaids/workflow/run", post(null));
     assert.equal((await batch.json()).status, "complete");
     assert.equal((await (await h.app.request("/api/health")).json()).streaming, false);
   } finally {
@@ -204,7 +204,7 @@ Deno.test("rate limit answers 429 with Retry-After once a client started its quo
   const clock = manualClock();
   const h = makeApp({ config: { rateLimitPerMin: 2 }, clock });
   try {
-    const start = () => h.app.request("/api/cases/aki-nsaids/workflow/run", { method: "POST" });
+    const start = () => h.app.request("/api/cases/aki-nsaids/workflow/run", post(null));
     assert.equal((await start()).status, 200);
     clock.advance(10_000);
     assert.equal((await start()).status, 200);
@@ -514,7 +514,7 @@ Deno.test("run status probe reports a live run's progress and its final state", 
       lastSeq: run.log.lastSeq,
       panels: { reasoning: "", chat: "Potassium is high. " },
     });
-    await h.app.request(`/api/runs/${runId}/cancel`, { method: "POST" });
+    await h.app.request(`/api/runs/${runId}/cancel`, post(null));
     const after = await (await h.app.request(`/api/runs/${runId}`)).json();
     assert.equal(after.status, "cancelled");
   } finally {

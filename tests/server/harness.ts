@@ -15,6 +15,8 @@ import { openSqliteStore } from "../../server/storage/sqlite-store.ts";
 import { embeddedConversations, type Store } from "../../server/storage/store.ts";
 import type { SharedRuns } from "../../server/runs/shared-runs.ts";
 import type { Clock } from "../../server/runs/timers.ts";
+import type { WorkflowCatalog } from "../../server/workflows/catalog.ts";
+import type { RunEndListener } from "../../server/webhooks/webhook-sender.ts";
 import type { SequencedEvent, StreamEvent } from "../../protocol/events.ts";
 import { parseEvent } from "../../protocol/parse-event.ts";
 import { createSseDecoder } from "../../protocol/sse-decode.ts";
@@ -25,7 +27,13 @@ export const suiteLog: string[] = [];
 /** Configuration for tests: defaults of §5 with fast timings, overridable per test. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...loadConfig({ DATA_DIR: ":memory:", RATE_LIMIT_PER_MIN: "100000" }),
+    // Abuse limits lifted: every request of the suite comes from one client.
+    ...loadConfig({
+      DATA_DIR: ":memory:",
+      RATE_LIMIT_PER_MIN: "100000",
+      MAX_RUNS_PER_CLIENT: "100000",
+      MAX_VIEWERS_PER_CLIENT: "100000",
+    }),
     flushMs: 5,
     heartbeatMs: 60_000,
     ...overrides,
@@ -62,6 +70,9 @@ export function makeApp(
     clock?: Clock;
     /** Makes the app one instance of a cluster: runs go through this shared log. */
     shared?: SharedRuns;
+    /** Workflows beside the built-in one, and who hears of each run's end. */
+    workflows?: WorkflowCatalog;
+    webhooks?: RunEndListener;
   } = {},
 ): Harness {
   const logs: string[] = [];
@@ -84,6 +95,8 @@ export function makeApp(
     }),
     ...(options.root ? { root: options.root } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.workflows ? { workflows: options.workflows } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   });
   return {
     app,

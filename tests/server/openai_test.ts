@@ -50,7 +50,10 @@ Deno.test("cancel reaches every viewer, aborts the upstream within 250 ms and sa
     const run = r.h.app.context.registry.get(runId)!;
     await waitFor(() => run.log.panels.chat.length > 20);
     const cancelledAt = Date.now();
-    const response = await fetch(`${r.origin}/api/runs/${runId}/cancel`, { method: "POST" });
+    const response = await fetch(`${r.origin}/api/runs/${runId}/cancel`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+    });
     assert.deepEqual([response.status, await response.json()], [200, { status: "cancelled" }]);
     for (const events of await Promise.all(viewers)) {
       const done = last(events);
@@ -62,7 +65,10 @@ Deno.test("cancel reaches every viewer, aborts the upstream within 250 ms and sa
     const saved = r.h.store.getConversation(conversationId)!.messages[1];
     assert.equal(saved.status, "cancelled");
     assert.ok(saved.content.length > 20 && LONG.startsWith(saved.content));
-    const again = await fetch(`${r.origin}/api/runs/${runId}/cancel`, { method: "POST" });
+    const again = await fetch(`${r.origin}/api/runs/${runId}/cancel`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+    });
     assert.deepEqual([again.status, await again.json()], [409, { status: "finished" }]);
   } finally {
     await r.close();

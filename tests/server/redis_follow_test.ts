@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { SequencedEvent } from "../../protocol/events.ts";
 import type { StreamEntry } from "../../server/storage/redis-entries.ts";
 import { type FollowConnection, followRun } from "../../server/storage/redis-follow.ts";
-import { effectiveStatus, leaseCheckMs } from "../../server/storage/redis-layout.ts";
+import { leaseCheckMs } from "../../server/storage/redis-layout.ts";
 import { manualClock } from "./harness.ts";
 
 const RUN = "R".repeat(22);
@@ -50,8 +50,8 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * A follow of RUN after `afterSeq` on a scripted connection: each read takes the next reply, or
- * waits out its block on the clock when none is left; reads fail while `down` or once closed. The owner's
- * lease ends at `leaseUntil` (ms after the start).
+ * waits out its block on the clock when none is left; reads fail while `down`, never answer while
+ * `stalled`, and fail once closed. Redis finds the owner's lease lapsed after `leaseUntil`.
  */
 function follow(
   options: { replies?: StreamEntry[][]; afterSeq?: number; leaseUntil?: number } = {},
@@ -62,7 +62,7 @@ function follow(
   const reads: number[] = [];
   const standings: number[] = [];
   const logs: string[] = [];
-  const state = { down: false, lost: 0, stopped: 0, closed: false };
+  const state = { down: false, stalled: false, lost: 0, stopped: 0, closed: false };
   // As on a real connection, closing it fails the read in progress.
   let failPending = () => {};
   const connection: FollowConnection = {
@@ -70,10 +70,10 @@ function follow(
     entriesAfter(seq, blockMs) {
       reads.push(seq);
       if (state.down || state.closed) return Promise.reject(new Error("Connection is closed"));
-      const reply = replies.shift();
+      const reply = state.stalled ? undefined : replies.shift();
       if (reply) return Promise.resolve(reply);
       return new Promise((resolve, reject) => {
-        const timer = clock.setTimeout(() => resolve(null), blockMs);
+        const timer = state.stalled ? undefined : clock.setTimeout(() => resolve(null), blockMs);
         failPending = () => {
           clock.clearTimeout(timer);
           reject(new Error("Connection is closed"));
@@ -87,10 +87,10 @@ function follow(
   };
   const handle = followRun(RUN, options.afterSeq ?? 0, {
     connection,
-    standing: (now) => {
+    standing: () => {
+      const now = clock.now();
       standings.push(now);
-      const leaseUntil = options.leaseUntil ?? Infinity;
-      return Promise.resolve(effectiveStatus({ status: "running", leaseUntil }, now));
+      return Promise.resolve(now > (options.leaseUntil ?? Infinity) ? "lost" : "running");
     },
     handlers: { event: (event) => events.push(event), lost: () => state.lost++ },
     onStop: () => state.stopped++,
@@ -116,7 +116,7 @@ Deno.test("redis follow hands on events in seq order and ends at stream_done", a
   await settle();
   assert.deepEqual(f.events, [chunk(3), chunk(4), done(5)]);
   assert.deepEqual(f.reads, [2, 4]);
-  assert.deepEqual(f.state, { down: false, lost: 0, stopped: 1, closed: true });
+  assert.deepEqual(f.state, { down: false, stalled: false, lost: 0, stopped: 1, closed: true });
 });
 
 Deno.test("redis follow checks the lease on the clock after each quiet block", async () => {
@@ -127,14 +127,14 @@ Deno.test("redis follow checks the lease on the clock after each quiet block", a
   assert.equal(f.state.lost, 0);
   await f.advance(100);
   assert.deepEqual(f.standings, [100, 200, 300, 400, 500, 600]);
-  assert.deepEqual(f.state, { down: false, lost: 1, stopped: 1, closed: true });
+  assert.deepEqual(f.state, { down: false, stalled: false, lost: 1, stopped: 1, closed: true });
 });
 
 Deno.test("redis follow treats a malformed entry as a lost run", async () => {
   const f = follow({ replies: [[entry(chunk(1), 1), entry('{"type":', 2)]] });
   await settle();
   assert.deepEqual(f.events, [chunk(1)]);
-  assert.deepEqual(f.state, { down: false, lost: 1, stopped: 1, closed: true });
+  assert.deepEqual(f.state, { down: false, stalled: false, lost: 1, stopped: 1, closed: true });
 });
 
 Deno.test("redis follow treats a gap in seq as a lost run", async () => {
@@ -144,17 +144,32 @@ Deno.test("redis follow treats a gap in seq as a lost run", async () => {
   assert.equal(f.state.lost, 1);
 });
 
-Deno.test("redis follow gives up once Redis has been unreachable longer than the lease", async () => {
+Deno.test("redis follow gives up once Redis has answered nothing for a lease", async () => {
   const f = follow();
   f.state.down = true;
   await settle();
-  await f.advance(LEASE_MS);
+  await f.advance(LEASE_MS - BLOCK_MS);
   assert.equal(f.state.lost, 0);
-  assert.equal(f.reads.length, 7);
+  assert.equal(f.reads.length, 6);
   await f.advance(BLOCK_MS);
   assert.equal(f.state.lost, 1);
   assert.deepEqual(f.logs, ["run_follow_unreachable"]);
   assert.equal(f.state.closed, true);
+});
+
+Deno.test("redis follow tells a stalled Redis lost a lease after its last answer", async () => {
+  const f = follow();
+  await settle();
+  await f.advance(2 * BLOCK_MS);
+  // A stall answers nothing at all, not even an error: the wait itself is bounded.
+  f.state.stalled = true;
+  // The read in progress still answers, at the end of its block: the last answer.
+  await f.advance(BLOCK_MS);
+  await f.advance(LEASE_MS - BLOCK_MS);
+  assert.equal(f.state.lost, 0);
+  await f.advance(BLOCK_MS);
+  assert.equal(f.state.lost, 1);
+  assert.deepEqual(f.logs, ["run_follow_unreachable"]);
 });
 
 Deno.test("redis follow resumes after an outage shorter than the lease", async () => {
@@ -167,7 +182,7 @@ Deno.test("redis follow resumes after an outage shorter than the lease", async (
   assert.deepEqual(f.events, [chunk(1)]);
   // The outage clock restarts: another outage of almost a lease is survived too.
   f.state.down = true;
-  await f.advance(LEASE_MS);
+  await f.advance(LEASE_MS - BLOCK_MS);
   assert.equal(f.state.lost, 0);
   assert.deepEqual(f.logs, []);
   f.handle.stop();
@@ -179,5 +194,5 @@ Deno.test("redis follow stopped early reports nothing more", async () => {
   f.handle.stop();
   await f.advance(400);
   assert.deepEqual(f.standings, []);
-  assert.deepEqual(f.state, { down: false, lost: 0, stopped: 1, closed: true });
+  assert.deepEqual(f.state, { down: false, stalled: false, lost: 0, stopped: 1, closed: true });
 });

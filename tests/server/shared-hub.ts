@@ -99,6 +99,8 @@ export function sharedHub() {
     onCancel(handler) {
       cancelHandlers.set(instanceId, handler);
     },
+    // Leases never lapse in memory: losses here come from `append` failing.
+    onLost() {},
     reachable: () => Promise.resolve(up),
     close() {},
   });

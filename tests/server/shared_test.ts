@@ -144,16 +144,23 @@ Deno.test("shared log: a cancel sent to the other instance stops the owner's ups
     p.gate.push("Partial ");
     const viewer = stream(p.b, runId).then(readEvents);
     await waitFor(() => p.gate.signals.length === 1);
-    const response = await p.b.app.request(`/api/runs/${runId}/cancel`, { method: "POST" });
+    const response = await p.b.app.request(`/api/runs/${runId}/cancel`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+    });
     assert.deepEqual(await response.json(), { status: "cancelled" });
     assert.ok(p.gate.signals[0].aborted);
     const events = await viewer;
     const done = events.at(-1) as SequencedEvent & { type: "stream_done" };
     assert.equal(done.metadata.finish_reason, "cancelled");
-    const again = await p.b.app.request(`/api/runs/${runId}/cancel`, { method: "POST" });
+    const again = await p.b.app.request(`/api/runs/${runId}/cancel`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+    });
     assert.equal(again.status, 409);
     const unknown = await p.b.app.request(`/api/runs/${"x".repeat(22)}/cancel`, {
       method: "POST",
+      headers: { "content-type": "application/json" },
     });
     assert.equal(unknown.status, 404);
   } finally {
@@ -213,7 +220,7 @@ Deno.test("shared log: while unreachable, starts answer 503 and health says so",
   }
 });
 
-Deno.test("shared log: a run whose events cannot be written ends as upstream_unavailable", async () => {
+Deno.test("shared log: a run whose events cannot be written ends lost, as elsewhere", async () => {
   const p = pair({ gated: true });
   try {
     const { runId } = await startChatRun(p.a.app);
@@ -221,7 +228,11 @@ Deno.test("shared log: a run whose events cannot be written ends as upstream_una
     p.hub.setReachable(false);
     p.gate.push("Lost words ");
     await run.done;
-    assert.equal(run.log.error?.code, "upstream_unavailable");
+    assert.equal(run.log.error?.code, "stream_lost");
+    assert.deepEqual(run.log.events.slice(-2).map((e) => [e.type, e.seq]), [
+      ["error", 0],
+      ["stream_done", 0],
+    ]);
     assert.ok(p.gate.signals[0].aborted, "the upstream call stops too");
   } finally {
     p.close();

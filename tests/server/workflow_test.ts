@@ -2,10 +2,15 @@ import assert from "node:assert/strict";
 import { StreamEvent } from "../../protocol/events.ts";
 import { scriptedText } from "../../server/providers/scripted-text.ts";
 import { sha256Hex } from "../../server/runs/digest.ts";
-import { WORKFLOW_STAGES } from "../../server/cases/workflow-stages.ts";
+import { workflowCatalog } from "../../server/workflows/catalog.ts";
 import { makeApp, panelText, readEvents, readSse } from "./harness.ts";
 
 const CASE = "aki-nsaids";
+/** The built-in workflow's stages, as the catalog endpoints run them. */
+const WORKFLOW_STAGES = workflowCatalog().default.stages.map(({ id, title }) => ({
+  stage: id,
+  title,
+}));
 const START = `/api/cases/${CASE}/workflow/start/stream`;
 
 /** The text the scripted model produces for each panel of a whole workflow of CASE. */
@@ -13,13 +18,20 @@ function expectedPanels() {
   let reasoning = "";
   let chat = "";
   for (const { stage } of WORKFLOW_STAGES) {
-    const analysis = scriptedText({ purpose: "analysis", stage, caseId: CASE, history: [] });
+    const analysis = scriptedText({
+      purpose: "analysis",
+      stage,
+      caseId: CASE,
+      history: [],
+      messages: [],
+    });
     reasoning += analysis.reasoning + analysis.answer;
     chat += scriptedText({
       purpose: "summary",
       stage,
       caseId: CASE,
       history: [],
+      messages: [],
       analysis: analysis.answer,
     }).answer;
   }
@@ -43,7 +55,7 @@ Deno.test("workflow stream starts with the retry line and the SSE headers", asyn
     const response = await h.app.request(START);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("content-type"), "text/event-stream; charset=utf-8");
-    assert.equal(response.headers.get("cache-control"), "no-cache, no-transform");
+    assert.equal(response.headers.get("cache-control"), "no-store, no-transform");
     assert.equal(response.headers.get("x-accel-buffering"), "no");
     const reader = response.body!.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
@@ -183,7 +195,10 @@ Deno.test("workflow stage endpoint runs one stage with a 2-entry plan", async ()
 Deno.test("workflow batch endpoint returns every stage's text as JSON", async () => {
   const h = makeApp();
   try {
-    const response = await h.app.request(`/api/cases/${CASE}/workflow/run`, { method: "POST" });
+    const response = await h.app.request(`/api/cases/${CASE}/workflow/run`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+    });
     assert.equal(response.status, 200);
     const body = await response.json();
     const expected = expectedPanels();

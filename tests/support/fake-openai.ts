@@ -29,6 +29,8 @@ export interface FakeReply {
   /** Default "stop"; `null` ends the stream (still with `[DONE]`) without any finish reason. */
   finishReason?: "stop" | "length" | null;
   fault?: FakeFault;
+  /** Token counts sent in a final usage chunk when the request asks for `include_usage`. */
+  usage?: { prompt_tokens: number; completion_tokens: number };
   /**
    * Sends these steps instead of the reply's text, as a real server's stream would: whole chunks
    * (given their `choices`, or any other fields) or raw bytes such as keep-alive comments; then
@@ -123,7 +125,10 @@ export function startFakeOpenAi(): Promise<FakeOpenAi> {
       record.endedAt = Date.now();
       return Response.json(completionBody(id, reply));
     }
-    return new Response(sseBody(id, reply, record, request.signal, openStreams), {
+    const withUsage = (body as { stream_options?: { include_usage?: unknown } }).stream_options
+      ?.include_usage === true;
+    const sent = withUsage ? reply : { ...reply, usage: undefined };
+    return new Response(sseBody(id, sent, record, request.signal, openStreams), {
       headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
     });
   };
@@ -269,6 +274,23 @@ function sseBody(
         }
         const finishReason = reply.finishReason === undefined ? "stop" : reply.finishReason;
         if (finishReason !== null) controller.enqueue(frame({}, finishReason));
+        if (reply.usage) {
+          const { prompt_tokens, completion_tokens } = reply.usage;
+          const usage = {
+            prompt_tokens,
+            completion_tokens,
+            total_tokens: prompt_tokens + completion_tokens,
+          };
+          const chunk = {
+            id,
+            object: "chat.completion.chunk",
+            created,
+            model: MODEL,
+            choices: [],
+            usage,
+          };
+          controller.enqueue(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`));
+        }
         controller.enqueue(encoder.encode("data: [DONE]\n\n"));
         end();
       };

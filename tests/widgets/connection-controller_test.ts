@@ -34,6 +34,8 @@ function setup(settings: Partial<ConnectionSettings> = {}, random = () => 0) {
       retryBaseMs: 500,
       retryMaxMs: 15000,
       stallMs: 45000,
+      // Longer than any test here waits: detecting a buffering path has tests of its own.
+      bufferDetectMs: 600_000,
       headers: { Authorization: "Bearer t" },
       ...settings,
     }),
@@ -193,7 +195,8 @@ Deno.test("controller backs off exponentially with full jitter between attempts"
   }
   await flush();
   assert.equal(network.calls.length, 5);
-  const retryDelays = clock.scheduled.filter((ms) => ms !== 45000);
+  // Each connection's stall watchdog and path watch are not retries.
+  const retryDelays = clock.scheduled.filter((ms) => ms !== 45000 && ms !== 600_000);
   assert.deepEqual(retryDelays, [499, 999, 1998, 3996, 7992]);
 });
 
@@ -351,7 +354,7 @@ Deno.test("controller reconnects at once when the page becomes visible again", a
   page.document.dispatchEvent(new Event("visibilitychange"));
   await flush();
   assert.equal(network.calls.length, 2);
-  assert.equal(clock.pending, 1); // the new connection's stall timer only
+  assert.equal(clock.pending, 2); // the new connection's stall timer and path watch only
 });
 
 Deno.test("controller reconnects at once when the browser comes back online", async () => {

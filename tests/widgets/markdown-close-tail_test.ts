@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { closeTail } from "../../widgets/markdown/close-tail.ts";
+import { closeEmphasis, closeTail } from "../../widgets/markdown/close-tail.ts";
 
 Deno.test("closeTail closes an open strong emphasis", () => {
   assert.equal(closeTail("The **important"), "The **important**");
@@ -44,4 +44,37 @@ Deno.test("closeTail leaves an open code fence to the lexer", () => {
 
 Deno.test("closeTail only looks at the last paragraph", () => {
   assert.equal(closeTail("*a*\n\nnow **b"), "*a*\n\nnow **b**");
+});
+
+Deno.test("closeTail hides a table's header row until its divider row arrives", () => {
+  assert.equal(closeTail("Doses:\n\n| Drug | Dose |\n"), "Doses:\n");
+  assert.equal(closeTail("| Drug | Dose |\n|---"), "");
+  assert.equal(closeTail("| Drug | Dose |\n|---|---|\n"), "| Drug | Dose |\n|---|---|");
+});
+
+Deno.test("closeTail keeps pipe lines that turned out not to be a table", () => {
+  assert.equal(closeTail("| one\n| two\n| thr"), "| one\n| two\n| thr");
+});
+
+Deno.test("closeTail holds back a closing fence still being written", () => {
+  assert.equal(closeTail("```\nlet a = 1;\n``"), "```\nlet a = 1;\n");
+  assert.equal(closeTail("```\nlet a = 1;\n`"), "```\nlet a = 1;\n");
+});
+
+Deno.test("closeTail holds back an emoji sequence that the next chunk may continue", () => {
+  assert.equal(closeTail("Family \u{1F468}\u200D"), "Family");
+  assert.equal(closeTail("Flag \u{1F1EC}"), "Flag");
+  assert.equal(closeTail("Caf\u00e9 ok"), "Caf\u00e9 ok");
+});
+
+Deno.test("closeEmphasis closes a finished line's unclosed emphasis as streaming did", () => {
+  assert.equal(closeEmphasis("Check **troponin levels"), "Check **troponin levels**");
+  assert.equal(closeEmphasis("- **a\n- b\n"), "- **a**\n- b\n");
+});
+
+Deno.test("closeEmphasis leaves literal asterisks, code spans and fences alone", () => {
+  assert.equal(closeEmphasis("5*3 and 2 * 3"), "5*3 and 2 * 3");
+  assert.equal(closeEmphasis("Risk **"), "Risk **");
+  assert.equal(closeEmphasis("use `a **b"), "use `a **b");
+  assert.equal(closeEmphasis("```\n**x\n```\n"), "```\n**x\n```\n");
 });

@@ -42,6 +42,7 @@ Deno.test("reducer starts idle with empty panels", () => {
     lastSeq: 0,
     plan: [],
     sections: { reasoning: [], chat: [] },
+    earlier: [],
     messages: [],
   });
 });
@@ -416,4 +417,68 @@ Deno.test("runRecovered keeps the error of a lost chat run that failed on the se
   assert.deepEqual(recovered.error, error);
   assert.deepEqual(recovered.sections.reasoning.map((section) => section.status), ["error"]);
   assert.deepEqual(viewOf(recovered).messages, SAVED.slice(0, 1));
+});
+
+Deno.test("workStarted keeps the workflow's analyses in view beside the follow-up", () => {
+  const { state } = midWorkflow();
+  const started = workStarted(state);
+  assert.deepEqual(started.earlier.map((run) => [run.runId, run.kind]), [[RUN, "workflow"]]);
+  assert.deepEqual(started.earlier[0].sections.map((section) => section.text), [
+    "Chest pain.",
+    "Aspirin",
+  ]);
+});
+
+Deno.test("workStarted gives a finished chat reply its reasoning, as a saved reply has it", () => {
+  const run = runEvents("run_1111111111111111");
+  const plan = [
+    { stage: "reply", panel: "reasoning" as const, title: "Reasoning" },
+    { stage: "reply", panel: "chat" as const, title: "Reply" },
+  ];
+  const state = apply(initialStreamState(), [
+    run.start("chat", plan, "c1"),
+    run.stageStart("reasoning", "reply", 0, 1, "Reasoning"),
+    run.chunk("reasoning", "reply", "Think", 0),
+    run.stageStart("chat", "reply", 0, 1, "Reply"),
+    run.chunk("chat", "reply", "Answer", 0),
+    run.done("stop"),
+  ]);
+  const started = workStarted(state);
+  assert.deepEqual(viewOf(started).messages.at(-1)?.reasoning, "Think");
+  assert.deepEqual(started.earlier.map((entry) => entry.runId), ["run_1111111111111111"]);
+});
+
+Deno.test("historyLoaded puts the saved conversation after the workflow it follows up on", () => {
+  const { state } = midWorkflow();
+  const loaded = historyLoaded(state, {
+    conversationId: "c1",
+    messages: [
+      { id: "m1", role: "user", content: "Why?", status: "complete" },
+      {
+        id: "m2",
+        role: "assistant",
+        content: "Because",
+        status: "complete",
+        runId: "r2",
+        reasoning: "R",
+      },
+    ],
+  });
+  assert.deepEqual(viewOf(loaded).messages.map((message) => message.id), [
+    `${RUN}:initial`,
+    "m1",
+    "m2",
+  ]);
+  assert.deepEqual(loaded.earlier.map((run) => [run.runId, run.sections.map((s) => s.text)]), [
+    [RUN, ["Chest pain.", "Aspirin"]],
+    ["r2", ["R"]],
+  ]);
+  assert.deepEqual(loaded.sections, { reasoning: [], chat: [] });
+});
+
+Deno.test("a new workflow run supersedes the earlier workflow's analyses, not the replies'", () => {
+  const { state } = midWorkflow();
+  const next = runEvents("run_cccccccccccccccc");
+  const restarted = reduce(workStarted(state), next.start("workflow", WORKFLOW_PLAN));
+  assert.deepEqual(restarted.earlier, []);
 });

@@ -32,3 +32,12 @@ Deno.test("saved place writes nothing without a resume key", () => {
   assert.equal(sessionStorage.length, 0);
   assert.equal(place.load(), undefined);
 });
+
+Deno.test("saved place keeps the workflow run the view shows after it ended", () => {
+  sessionStorage.clear();
+  const place = new SavedPlace(() => "case");
+  place.follow({ runId: RUN, seq: 9 }, { ended: true, workflowRunId: RUN });
+  assert.deepEqual(stored(), { workflowRunId: RUN });
+  place.follow({ seq: 0 }, { ended: false });
+  assert.equal(stored(), null);
+});

@@ -16,3 +16,11 @@ Deno.test("errorMessage words the elements' own errors from the strings, by code
     "The connection was lost before the answer was complete",
   );
 });
+
+Deno.test("errorMessage words a run the server lost itself, whatever the server said", () => {
+  const error = { code: "stream_lost" as const, message: "Gone", retryAvailable: true };
+  assert.equal(
+    errorMessage(error, resolveStrings(undefined)),
+    "The server no longer has this answer, as after a restart; Retry asks for it again",
+  );
+});

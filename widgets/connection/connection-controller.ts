@@ -19,13 +19,14 @@ import type {
 } from "./connection-types.ts";
 import { type ConnectionEnvironment, defaultEnvironment } from "./environment.ts";
 import { type FallbackContext, fallbackFor, STREAM_LOST } from "./fallback.ts";
-import { type JsonOutcome, requestJson } from "./http.ts";
-import { LiveConnection } from "./live-connection.ts";
+import type { JsonOutcome } from "./http.ts";
+import type { LiveConnection } from "./live-connection.ts";
 import { RetrySchedule } from "./retry-schedule.ts";
 import { advance, cursorOf, type RunPosition, startPosition } from "./run-position.ts";
 import { type NextStep, stepAfter, stepAfterHealth, stepAfterRefusal } from "./next-step.ts";
 import type { StreamHandlers } from "./transport.ts";
 import { healthUrl, rebase } from "./urls.ts";
+import { StreamRouter } from "./stream-router.ts";
 import { WorkScope } from "./work-scope.ts";
 
 /** Connects a provider to the stream of its current work. */
@@ -47,13 +48,19 @@ export class ConnectionController implements ReactiveController {
   /** The current connection: what an older one still reports is dropped. */
   #connection?: LiveConnection;
   readonly #retries: RetrySchedule;
+  readonly #router: StreamRouter;
 
   constructor(host: ReactiveControllerHost, options: ConnectionOptions) {
     this.#settings = options.settings;
     this.#sink = options.sink;
     this.#env = { ...defaultEnvironment(), ...options.env };
-    this.#scope = new WorkScope(this.#env, () => this.#settings().headers);
+    this.#scope = new WorkScope(this.#env, () => this.#settings());
     this.#retries = new RetrySchedule(this.#env, this.#settings);
+    this.#router = new StreamRouter(this.#env, this.#scope, {
+      ...options,
+      position: () => this.#position,
+      reconnect: () => (this.#pause(), void this.#connect()),
+    });
     host.addController(this);
   }
 
@@ -99,7 +106,7 @@ export class ConnectionController implements ReactiveController {
 
   /** A JSON request to the API with the provider's headers (cancel, history). Never rejects. */
   request(url: string, body?: unknown): Promise<JsonOutcome> {
-    return requestJson(this.#env.fetch, url, { body, headers: this.#settings().headers });
+    return this.#scope.request(url, body);
   }
 
   /**
@@ -129,12 +136,14 @@ export class ConnectionController implements ReactiveController {
   hostConnected(): void {
     this.#hostConnected = true;
     this.#retries.listen();
+    this.#router.listen();
     void this.#connect();
   }
 
   hostDisconnected(): void {
     this.#hostConnected = false;
     this.#retries.unlisten();
+    this.#router.unlisten();
     // The work is kept: reconnecting the host resumes it from the cursor.
     this.#pause();
   }
@@ -163,13 +172,9 @@ export class ConnectionController implements ReactiveController {
     const settings = this.#settings();
     if (settings.transport === "batch") return this.#fallBack();
     if (work.kind === "chat" && this.#streamUrl === undefined) return this.#startChat(work);
-    const url = work.kind === "chat" ? this.#streamUrl! : work.url;
-    const connection = new LiveConnection(this.#env, settings);
+    const { connection, open } = this.#router.next(work, this.#streamUrl);
     this.#connection = connection;
-    const outcome = await connection.open(
-      { url, cursor: cursorOf(this.#position), headers: settings.headers },
-      this.#handlers(connection),
-    );
+    const outcome = await open(this.#handlers(connection));
     if (connection === this.#connection && !this.#done) {
       this.#take(stepAfter(outcome, settings.transport));
     }
@@ -276,6 +281,7 @@ export class ConnectionController implements ReactiveController {
   #withoutStream(path: (context: FallbackContext) => Promise<void>): void {
     const live = this.#scope.current();
     this.#offStream = true;
+    this.#router.use("batch");
     const context = this.#scope.fallbackContext({
       accept: (event) => this.#accept(event),
       fail: (error) => this.#fail(error),

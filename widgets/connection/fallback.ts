@@ -73,9 +73,15 @@ export async function runBatch(
       code: outcome.code ?? "internal",
       message: outcome.message,
       retryAvailable: isRetryable(outcome),
+      ...(outcome.request ? { request: outcome.request } : {}),
     });
   }
-  if (outcome.type === "failed") return context.fail(STREAM_LOST);
+  if (outcome.type === "failed") {
+    return context.fail({
+      ...STREAM_LOST,
+      ...(outcome.request ? { request: outcome.request } : {}),
+    });
+  }
   const result = BatchResult.safeParse(outcome.body);
   if (!result.success) return context.fail({ ...STREAM_LOST, code: "internal" });
   const events = batchEvents(result.data, { now: context.now() });

@@ -4,6 +4,7 @@
  */
 import { createSseDecoder } from "../../protocol/sse-decode.ts";
 import { refusalOf } from "./http.ts";
+import { failureOf } from "./network-error.ts";
 import type { StreamTransport } from "./transport.ts";
 
 /** A transport over the given `fetch`. */
@@ -15,7 +16,7 @@ export function fetchTransport(fetchImpl: typeof fetch): StreamTransport {
     try {
       response = await fetchImpl(url, { headers: requestHeaders, signal, cache: "no-store" });
     } catch {
-      return signal.aborted ? { type: "aborted" } : { type: "failed" };
+      return failureOf(signal) === "aborted" ? { type: "aborted" } : { type: "failed" };
     }
     if (!response.ok) return await refusalOf(response);
     const type = response.headers.get("Content-Type") ?? "";
@@ -45,7 +46,7 @@ export function fetchTransport(fetchImpl: typeof fetch): StreamTransport {
     } finally {
       reader.releaseLock();
     }
-    if (signal.aborted) {
+    if (failureOf(signal) === "aborted") {
       await response.body.cancel().catch(() => {});
       return { type: "aborted" };
     }

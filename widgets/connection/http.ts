@@ -7,11 +7,18 @@ import type { StreamOutcome } from "./transport.ts";
 export type Refusal = Extract<StreamOutcome, { type: "refused" }>;
 
 /** A JSON request's outcome: the body, an HTTP error, or no response at all. */
-export type JsonOutcome = { type: "ok"; body: unknown } | Refusal | { type: "failed" };
+export type JsonOutcome =
+  | { type: "ok"; body: unknown }
+  | Refusal
+  | { type: "failed"; request?: string };
 
 /** Reads an error response into the parts a caller decides on: status, code, `Retry-After`. */
-export async function refusalOf(response: Response): Promise<Refusal> {
-  const refusal: Refusal = { type: "refused", status: response.status };
+export async function refusalOf(response: Response, method = "GET"): Promise<Refusal> {
+  const refusal: Refusal = {
+    type: "refused",
+    status: response.status,
+    request: requestLabel(method, response.url),
+  };
   const retryAfter = retryAfterMs(response.headers.get("Retry-After"), Date.now());
   if (retryAfter !== undefined) refusal.retryAfterMs = retryAfter;
   try {
@@ -24,6 +31,17 @@ export async function refusalOf(response: Response): Promise<Refusal> {
     // Not JSON (a proxy's error page): the status alone decides.
   }
   return refusal;
+}
+
+/**
+ * A request as an error names it, so that a misconfigured `src` or `api-base` shows where the
+ * elements went: the method and the URL (resolved against the page) without query or fragment,
+ * which may carry anything.
+ */
+export function requestLabel(method: string, url: string): string {
+  const base = globalThis.location?.href;
+  const full = base && URL.canParse(url, base) ? new URL(url, base).href : url;
+  return `${method} ${full.replace(/[?#].*$/s, "")}`;
 }
 
 /** Whether an HTTP error is worth repeating: timeouts, rate limits and server errors are. */
@@ -56,9 +74,9 @@ export async function requestJson(
   }
   try {
     const response = await fetchImpl(url, init);
-    if (!response.ok) return await refusalOf(response);
+    if (!response.ok) return await refusalOf(response, init.method);
     return { type: "ok", body: await response.json() };
   } catch {
-    return { type: "failed" };
+    return { type: "failed", request: requestLabel(init.method ?? "GET", url) };
   }
 }

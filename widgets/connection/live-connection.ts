@@ -2,10 +2,11 @@
  * One streaming connection over the chosen transport, and its stall watchdog: no event nor
  * heartbeat for `stallMs` means the connection is dead, so it is closed and its outcome says so.
  */
-import type { ConnectionSettings } from "./connection-types.ts";
+import type { StreamingTransport } from "./connection-types.ts";
 import type { ConnectionEnvironment } from "./environment.ts";
 import { eventSourceTransport } from "./eventsource-transport.ts";
 import { fetchTransport } from "./fetch-transport.ts";
+import { pollTransport } from "./poll-transport.ts";
 import type { StreamHandlers, StreamOutcome, StreamRequest, StreamTransport } from "./transport.ts";
 
 /** One connection attempt; closing it aborts its request. */
@@ -15,16 +16,26 @@ export class LiveConnection {
   readonly #transport: StreamTransport;
   readonly #stallMs: number;
   #stallTimer?: unknown;
+  /** When something last arrived (or the request was sent): how long the connection is silent. */
+  #heardAt: number;
 
   constructor(
     env: ConnectionEnvironment,
-    { transport, stallMs }: Pick<ConnectionSettings, "transport" | "stallMs">,
+    { transport, stallMs }: { transport: StreamingTransport; stallMs: number },
   ) {
     this.#env = env;
     this.#transport = transport === "eventsource"
       ? eventSourceTransport(env.EventSource)
+      : transport === "poll"
+      ? pollTransport(env.fetch)
       : fetchTransport(env.fetch);
     this.#stallMs = stallMs;
+    this.#heardAt = env.now();
+  }
+
+  /** Milliseconds since anything arrived on this connection (or since it was opened). */
+  get silentMs(): number {
+    return this.#env.now() - this.#heardAt;
   }
 
   /** Opens the connection; resolves with how it ended (`aborted` once closed). Never rejects. */
@@ -59,6 +70,7 @@ export class LiveConnection {
   /** Something arrived: the stall countdown starts again. */
   #watch(): void {
     if (this.#abort.signal.aborted) return;
+    this.#heardAt = this.#env.now();
     this.#unwatch();
     this.#stallTimer = this.#env.setTimeout(() => {
       this.#stallTimer = undefined;

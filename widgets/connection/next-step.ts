@@ -30,7 +30,10 @@ export function stepAfter(
   }
 }
 
-/** Disabled streaming falls back at once; 408, 429 and 5xx retry; any other refusal is final. */
+/**
+ * Disabled streaming falls back at once; 408, 429 and 5xx retry; any other refusal is final. A
+ * long-poll's `stream_lost` means what the in-band one of SSE does: starting again may help.
+ */
 export function stepAfterRefusal(refusal: Refusal): NextStep {
   if (refusal.code === "streaming_disabled") return { type: "fall-back" };
   if (isRetryable(refusal)) return { type: "retry", floorMs: refusal.retryAfterMs };
@@ -39,7 +42,8 @@ export function stepAfterRefusal(refusal: Refusal): NextStep {
     error: {
       code: refusal.code ?? (refusal.status === 404 ? "not_found" : "invalid_request"),
       message: refusal.message,
-      retryAvailable: false,
+      retryAvailable: refusal.code === "stream_lost",
+      ...(refusal.request ? { request: refusal.request } : {}),
     },
   };
 }

@@ -7,7 +7,15 @@ export type StreamOutcome =
   /** The response ended, cleanly or cut mid-body by the network. */
   | { type: "ended" }
   /** The server answered with an HTTP error. */
-  | { type: "refused"; status: number; code?: ErrorCode; message?: string; retryAfterMs?: number }
+  | {
+    type: "refused";
+    status: number;
+    code?: ErrorCode;
+    message?: string;
+    retryAfterMs?: number;
+    /** Which request it was: method and URL without the query (see `requestLabel`). */
+    request?: string;
+  }
   /** No usable response: network down, a CORS refusal, a body that is not an event stream. */
   | { type: "failed" }
   /** Stopped through the request's signal. */

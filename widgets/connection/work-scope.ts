@@ -8,6 +8,7 @@ import type { RunRecovery } from "../state/actions.ts";
 import type { ViewError } from "../state/view-state.ts";
 import type { ConnectionEnvironment } from "./environment.ts";
 import type { FallbackContext } from "./fallback.ts";
+import { type Credentials, requestHeaders } from "./credentials.ts";
 import { type JsonOutcome, requestJson } from "./http.ts";
 
 /** What a path without a stream reports; each report is dropped once its work has ended. */
@@ -20,17 +21,32 @@ export interface FallbackReports {
 /** The current piece of work of a controller. */
 export class WorkScope {
   readonly #env: Pick<ConnectionEnvironment, "fetch" | "setTimeout" | "clearTimeout">;
-  readonly #headers: () => Record<string, string>;
+  readonly #credentials: () => Credentials;
   #generation = 0;
   #abort = new AbortController();
   #sleepTimer?: unknown;
 
   constructor(
     env: Pick<ConnectionEnvironment, "fetch" | "setTimeout" | "clearTimeout">,
-    headers: () => Record<string, string>,
+    credentials: () => Credentials,
   ) {
     this.#env = env;
-    this.#headers = headers;
+    this.#credentials = credentials;
+  }
+
+  /**
+   * A JSON request with the provider's headers and token, whatever work is current (cancel,
+   * history). Never rejects.
+   */
+  async request(
+    url: string,
+    body?: unknown,
+    { signal }: { signal?: AbortSignal } = {},
+  ): Promise<JsonOutcome> {
+    // Awaited only when a token must be read: without one the request starts at once, as before.
+    const pending = requestHeaders(this.#credentials());
+    const headers = pending instanceof Promise ? await pending : pending;
+    return await requestJson(this.#env.fetch, url, { body, headers, signal });
   }
 
   /** Changes whenever a piece of work ends. */
@@ -56,11 +72,7 @@ export class WorkScope {
   /** A JSON request of the current work: `undefined` when the work ended meanwhile. */
   async json(url: string, body?: unknown): Promise<JsonOutcome | undefined> {
     const live = this.current();
-    const outcome = await requestJson(this.#env.fetch, url, {
-      body,
-      headers: this.#headers(),
-      signal: this.#abort.signal,
-    });
+    const outcome = await this.request(url, body, { signal: this.#abort.signal });
     return live() ? outcome : undefined;
   }
 

@@ -9,7 +9,7 @@ import { html, type TemplateResult } from "lit";
 import { guard } from "lit/directives/guard.js";
 import { Lexer, type Links } from "marked";
 import { splitBlocks, type SplitState } from "./blocks.ts";
-import { closeTail } from "./close-tail.ts";
+import { closeEmphasis, closeTail } from "./close-tail.ts";
 import { type Rendered, renderTokens } from "./render-tokens.ts";
 import type { TextTail } from "../state/view-state.ts";
 
@@ -132,7 +132,7 @@ export class MarkdownStream {
       group = { blocks: [], version: 0 };
       shelf.groups.push(group);
     }
-    const { rendered, defined, cites } = this.#lex(source, true);
+    const { rendered, defined, cites } = this.#lex(closeEmphasis(source), true);
     const block = { source, rendered };
     group.blocks.push(block);
     if (cites) this.#index({ block, group, shelf });
@@ -148,7 +148,7 @@ export class MarkdownStream {
       return cached.template;
     }
     // A finished text's last block may define links used earlier, so it then keeps its definitions.
-    const lexed = this.#lex(streaming ? closeTail(source) : source, !streaming);
+    const lexed = this.#lex(streaming ? closeTail(source) : closeEmphasis(source), !streaming);
     defined.push(...lexed.defined);
     const template = html`<div class="tail">${lexed.rendered}${
       lexed.rendered.length === 0 ? html`<span class="empty"></span>` : ""
@@ -205,7 +205,7 @@ export class MarkdownStream {
       this.#citing.delete(label);
     }
     for (const { block, group, shelf } of again) {
-      block.rendered = this.#lex(block.source, false).rendered;
+      block.rendered = this.#lex(closeEmphasis(block.source), false).rendered;
       group.version++;
       shelf.version++;
     }

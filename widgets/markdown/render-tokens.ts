@@ -22,13 +22,15 @@ function renderToken(generic: Token): Rendered {
     case "def":
       return nothing;
     case "paragraph":
-      return html`<p>${renderTokens(token.tokens)}</p>`;
+      return html`<p dir="auto">${renderTokens(token.tokens)}</p>`;
     case "heading":
       return heading(token.depth, renderTokens(token.tokens));
     case "code":
       return html`<pre><code>${breakable(token.text)}</code></pre>`;
     case "blockquote":
-      return html`<blockquote>${renderTokens(token.tokens)}</blockquote>`;
+      return html`<blockquote dir=${directionOf(token.raw)}>${
+        renderTokens(token.tokens)
+      }</blockquote>`;
     case "list":
       return list(token);
     case "list_item":
@@ -41,7 +43,7 @@ function renderToken(generic: Token): Rendered {
       return html`<hr>`;
     case "html":
       return token.block
-        ? html`<p class="raw">${breakable(token.text)}</p>`
+        ? html`<p class="raw" dir="auto">${breakable(token.text)}</p>`
         : breakable(token.text);
     case "text":
       if (token.tokens) return renderTokens(token.tokens);
@@ -72,39 +74,58 @@ function renderToken(generic: Token): Rendered {
 function heading(depth: number, content: Rendered): TemplateResult {
   switch (depth) {
     case 1:
-      return html`<h1>${content}</h1>`;
+      return html`<h1 dir="auto">${content}</h1>`;
     case 2:
-      return html`<h2>${content}</h2>`;
+      return html`<h2 dir="auto">${content}</h2>`;
     case 3:
-      return html`<h3>${content}</h3>`;
+      return html`<h3 dir="auto">${content}</h3>`;
     case 4:
-      return html`<h4>${content}</h4>`;
+      return html`<h4 dir="auto">${content}</h4>`;
     case 5:
-      return html`<h5>${content}</h5>`;
+      return html`<h5 dir="auto">${content}</h5>`;
     default:
-      return html`<h6>${content}</h6>`;
+      return html`<h6 dir="auto">${content}</h6>`;
   }
 }
 
 function list(token: Tokens.List): TemplateResult {
   const items = token.items.map(renderToken);
-  if (!token.ordered) return html`<ul>${items}</ul>`;
-  return html`<ol start=${token.start === "" ? nothing : token.start}>${items}</ol>`;
+  const dir = directionOf(token.raw);
+  if (!token.ordered) return html`<ul dir=${dir}>${items}</ul>`;
+  return html`<ol dir=${dir} start=${token.start === "" ? nothing : token.start}>${items}</ol>`;
 }
 
 function table(token: Tokens.Table): TemplateResult {
   const cell = (c: Tokens.TableCell) => renderTokens(c.tokens);
   const align = (c: Tokens.TableCell) => c.align ?? nothing;
   return html`
-    <table>
+    <table dir=${directionOf(token.raw)}>
       <thead>
-        <tr>${token.header.map((c) => html`<th data-align=${align(c)}>${cell(c)}</th>`)}</tr>
+        <tr>${token.header.map((c) =>
+          html`<th dir="auto" data-align=${align(c)}>${cell(c)}</th>`
+        )}</tr>
       </thead>
       <tbody>${token.rows.map((row) =>
-        html`<tr>${row.map((c) => html`<td data-align=${align(c)}>${cell(c)}</td>`)}</tr>`
+        html`<tr>${
+          row.map((c) => html`<td dir="auto" data-align=${align(c)}>${cell(c)}</td>`)
+        }</tr>`
       )}</tbody>
     </table>
   `;
+}
+
+const RIGHT_TO_LEFT =
+  /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
+
+/**
+ * A container's direction from its first letter, as `dir="auto"` would find it: `auto` itself
+ * cannot be used on lists, tables and quotes, because it skips the text of children that have a
+ * `dir` of their own (every paragraph and cell does).
+ */
+function directionOf(source: string): "rtl" | "ltr" | "auto" {
+  const letter = /\p{L}/u.exec(source)?.[0];
+  if (letter === undefined) return "auto";
+  return RIGHT_TO_LEFT.test(letter) ? "rtl" : "ltr";
 }
 
 /** A link when the target passes the allow-list; otherwise just its text. */
@@ -158,7 +179,7 @@ const ENTITIES: Record<string, string> = {
 };
 
 /** The lexer resolves numeric character references but leaves the common named ones to HTML. */
-function decodeEntities(text: string): string {
+export function decodeEntities(text: string): string {
   return text.includes("&")
     ? text.replace(/&(amp|lt|gt|quot|apos|nbsp);/g, (_, name: string) => ENTITIES[name])
     : text;

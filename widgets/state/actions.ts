@@ -5,8 +5,9 @@
 import type { FinishReason } from "../../protocol/events.ts";
 import { finishStatus } from "../../protocol/finish-status.ts";
 import { endRun, failRun } from "./run-end.ts";
-import { initialStreamState, type StreamState, viewOf } from "./stream-state.ts";
-import type { ChatMessage, StreamStatus, ViewError } from "./view-state.ts";
+import { settled, withConversation } from "./conversation.ts";
+import { initialStreamState, type StreamState } from "./stream-state.ts";
+import type { ChatMessage, StreamStatus, TransportName, ViewError } from "./view-state.ts";
 
 /** The clinician sent a message: it shows at once, before the server has answered. */
 export function userMessageSent(
@@ -32,12 +33,21 @@ export function connectionFailed(state: StreamState, error: ViewError): StreamSt
   return failRun(state, error);
 }
 
-/** A conversation's saved messages arrived (after a reload): they replace the local ones. */
+/**
+ * A conversation's saved messages arrived (after a reload): they replace the local ones, after the
+ * run shown so far (the workflow they follow up on), which steps back beside them.
+ */
 export function historyLoaded(
   state: StreamState,
   saved: { conversationId: string; messages: ChatMessage[] },
 ): StreamState {
-  return { ...state, conversationId: saved.conversationId, history: saved.messages };
+  return {
+    ...state,
+    ...withConversation(settled(state), saved.messages),
+    conversationId: saved.conversationId,
+    plan: [],
+    sections: { reasoning: [], chat: [] },
+  };
 }
 
 /** How a chat run the stream could not show ended on the server, and its saved conversation. */
@@ -72,8 +82,8 @@ export function runRecovered(state: StreamState, recovery: RunRecovery): StreamS
     }));
   return {
     ...ended,
+    ...withConversation(ended, recovery.messages),
     conversationId: recovery.conversationId,
-    history: recovery.messages,
     sections: { reasoning, chat: [] },
   };
 }
@@ -93,12 +103,19 @@ export function integrityChecked(state: StreamState, verified: boolean): StreamS
   return state.verified === verified ? state : { ...state, verified };
 }
 
-/** A new piece of work begins: the previous run's output is cleared, the conversation kept. */
+/** A new piece of work begins: the previous run steps back into the conversation shown. */
 export function workStarted(state: StreamState): StreamState {
   return {
     ...initialStreamState(),
+    ...settled(state),
     status: "connecting",
     conversationId: state.conversationId,
-    history: viewOf(state).messages,
+    // The new work's connection may have begun, and reported its transport, already.
+    ...(state.transport ? { transport: state.transport } : {}),
   };
+}
+
+/** The connection now carries the work over `transport`. */
+export function transportChanged(state: StreamState, transport: TransportName): StreamState {
+  return state.transport === transport ? state : { ...state, transport };
 }

@@ -50,7 +50,7 @@ export function reduce(state: StreamState, event: StreamEvent): StreamState {
 /**
  * A run begins: its plan lays out pending sections. The conversation so far is kept, but for the
  * replies this run will show again (a replay from its start) and, when a new workflow run starts,
- * the summaries (the titled messages) of earlier workflow runs, which it supersedes.
+ * the summaries (the titled messages) and analyses of earlier workflow runs, which it supersedes.
  */
 function startRun(state: StreamState, event: RunStartEvent): StreamState {
   const plan = event.metadata.stages;
@@ -62,6 +62,10 @@ function startRun(state: StreamState, event: RunStartEvent): StreamState {
     !(workflow && message.title !== undefined) &&
     !(message.role === "assistant" && message.runId === event.runId)
   );
+  // A replay shows its run anew; a new workflow supersedes the earlier one's analyses too.
+  const earlier = state.earlier.filter((run) =>
+    run.runId !== event.runId && !(workflow && run.kind === "workflow")
+  );
   return {
     status: "streaming",
     runId: event.runId,
@@ -70,7 +74,9 @@ function startRun(state: StreamState, event: RunStartEvent): StreamState {
     lastSeq: event.seq,
     plan,
     sections: { reasoning: sectionsOf("reasoning"), chat: sectionsOf("chat") },
+    earlier,
     history,
+    ...(state.transport ? { transport: state.transport } : {}),
   };
 }
 

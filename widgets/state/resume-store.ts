@@ -1,8 +1,9 @@
 /**
  * What `resume-key` keeps in sessionStorage so a reload picks the work up again: the run in
- * flight, the `src` that started it (Retry starts it again), the conversation. The view itself is
- * not stored, so a reloaded page replays the run from its start (the reducer de-duplicates); a
- * stored cursor would point past text the new page never received.
+ * flight, the `src` that started it (Retry starts it again), the conversation, and the workflow
+ * run the page shows (finished or not: a reload replays it instead of running it again). The view
+ * itself is not stored, so a reloaded page replays runs from their start; a stored cursor would
+ * point past text the new page never received.
  */
 
 /** One provider's saved place. */
@@ -10,6 +11,7 @@ export interface ResumeEntry {
   runId?: string;
   src?: string;
   conversationId?: string;
+  workflowRunId?: string;
 }
 
 /** Reads and updates one provider's saved place. */

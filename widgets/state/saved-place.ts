@@ -8,7 +8,7 @@ import { type ResumeEntry, type ResumeStore, resumeStore } from "./resume-store.
 /** One provider's saved place. */
 export class SavedPlace {
   readonly #key: () => string;
-  #written?: { runId?: string; conversationId?: string };
+  #written?: { runId?: string; conversationId?: string; workflowRunId?: string };
 
   /** `key` is read at each use: the `resume-key` attribute may change. */
   constructor(key: () => string) {
@@ -20,11 +20,20 @@ export class SavedPlace {
     return this.#key() ? this.#store().load() : undefined;
   }
 
-  /** Keeps the run (unless it has `ended`: nothing left to resume) and the conversation. */
-  follow({ runId, conversationId }: RunPosition, { ended }: { ended: boolean }): void {
-    const place = { runId: ended ? undefined : runId, conversationId };
+  /**
+   * Keeps the run (unless it has `ended`: nothing left to resume), the conversation and the
+   * workflow run the view shows.
+   */
+  follow(
+    { runId, conversationId }: RunPosition,
+    { ended, workflowRunId }: { ended: boolean; workflowRunId?: string },
+  ): void {
+    const place = { runId: ended ? undefined : runId, conversationId, workflowRunId };
     const written = this.#written;
-    if (written && written.runId === place.runId && written.conversationId === conversationId) {
+    if (
+      written && written.runId === place.runId && written.conversationId === conversationId &&
+      written.workflowRunId === workflowRunId
+    ) {
       return;
     }
     this.#written = place;

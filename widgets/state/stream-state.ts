@@ -18,6 +18,7 @@ export function initialStreamState(): StreamState {
     lastSeq: 0,
     plan: [],
     sections: { reasoning: [], chat: [] },
+    earlier: [],
     history: [],
   };
 }

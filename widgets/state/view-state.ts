@@ -59,17 +59,37 @@ export interface ChatMessage {
   reasoning?: string;
 }
 
+/**
+ * An earlier run of the conversation, still shown beside the current one: its reasoning sections
+ * that have text (its chat output is in the conversation's messages).
+ */
+export interface EarlierRun {
+  runId: string;
+  kind: "workflow" | "chat";
+  sections: Section[];
+}
+
+/**
+ * The transport carrying the work: a streaming one (`fetch`, `eventsource`, `poll` — long-poll,
+ * where a proxy holds streams back), or `batch` (the whole answer at once).
+ */
+export type TransportName = "fetch" | "eventsource" | "poll" | "batch";
+
 /** A run or connection error, as shown to the clinician. */
 export interface ViewError {
   code: ErrorCode;
   /** The server's words; without them (the elements' own errors) `strings.errors` says it. */
   message?: string;
   retryAvailable: boolean;
+  /** The request the elements found the error on (`GET https://…/stream`), named in its message. */
+  request?: string;
 }
 
 /** Everything the panels render. */
 export interface ViewState {
   status: StreamStatus;
+  /** The transport in use, once the work has one. */
+  transport?: TransportName;
   runId?: string;
   kind?: "workflow" | "chat";
   conversationId?: string;
@@ -78,6 +98,8 @@ export interface ViewState {
   plan: PlanEntry[];
   /** Sections of the current run per panel, in plan order. */
   sections: Record<Panel, Section[]>;
+  /** Earlier runs whose reasoning stays in view: the workflow a follow-up is about, earlier replies. */
+  earlier: EarlierRun[];
   /** The conversation: history and the current run's chat output. */
   messages: ChatMessage[];
   error?: ViewError;

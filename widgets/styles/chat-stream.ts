@@ -23,6 +23,8 @@ export const chatStreamStyles = css`
     padding: 0.5em 0.75em;
     border-radius: var(--_radius);
     background: var(--_surface);
+    /* Invisible until forced colours draw it: bubbles would otherwise lose their outline. */
+    border: 1px solid transparent;
   }
   [part~="message-user"] {
     align-self: flex-end;
@@ -44,6 +46,7 @@ export const chatStreamStyles = css`
     padding: 0.5em 0.75em;
     border-radius: var(--_radius);
     background: var(--_surface);
+    border: 1px solid transparent;
   }
   .dot {
     display: inline-block;
@@ -68,6 +71,12 @@ export const chatStreamStyles = css`
   @media (prefers-reduced-motion: reduce) {
     .dot {
       animation: none;
+    }
+  }
+  @media (forced-colors: active) {
+    .dot {
+      forced-color-adjust: none;
+      background: CanvasText;
     }
   }
   [part~="jump-button"] {

@@ -98,6 +98,16 @@ export const markdownStyles = css`
     background: var(--_caret);
     animation: var(--_caret-blink, caret-blink 1s steps(1) infinite);
   }
+  @media (forced-colors: active) {
+    .streaming .tail > :last-child:not(ul, ol, table, blockquote)::after,
+    .streaming .tail > :is(ul, ol):last-child > li:last-child::after {
+      forced-color-adjust: none;
+      background: Highlight;
+    }
+    .markdown :is(th, td) {
+      border-color: CanvasText;
+    }
+  }
   @keyframes caret-blink {
     50% {
       opacity: 0;

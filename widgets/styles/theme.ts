@@ -1,6 +1,13 @@
 /** Shared styles: the theming custom properties (light and dark), controls and helpers. */
 import { css } from "lit";
 
+/** A host that lays out as a block and paints nothing of its own (the provider). */
+export const blockHostStyles = css`
+  :host {
+    display: block;
+  }
+`;
+
 /** Hides a live region from sight, not from screen readers. */
 export const visuallyHiddenStyles = css`
   .visually-hidden {
@@ -80,6 +87,33 @@ export const themeStyles = css`
   }
   [part~="error"] button {
     color: var(--_danger);
+  }
+  [part~="connection"] {
+    color: var(--_muted);
+    font-size: 0.8125em;
+    margin-block: 0.25em;
+  }
+  [part~="connection"]::before {
+    content: "";
+    display: inline-block;
+    width: 0.5em;
+    height: 0.5em;
+    margin-inline-end: 0.4em;
+    border-radius: 50%;
+    background: var(--_danger);
+  }
+  [part~="connection-resumed"]::before {
+    background: var(--_accent);
+  }
+  /* Forced colours drop backgrounds: cues drawn as backgrounds are redrawn in system colours. */
+  @media (forced-colors: active) {
+    [part~="connection"]::before {
+      forced-color-adjust: none;
+      background: CanvasText;
+    }
+    button:disabled {
+      color: GrayText;
+    }
   }
   [part~="incomplete"] {
     color: var(--_muted);

@@ -1,14 +1,15 @@
-import { akiNsaids } from "../../cases/catalog/aki-nsaids.ts";
+import { getCase } from "../../cases/cases.ts";
 import type { CaseScript } from "./case-script.ts";
 import { labTable } from "./lab-table.ts";
+
+const akiNsaids = getCase("aki-nsaids")!;
 
 /** Scripted texts for the acute kidney injury on NSAIDs case. */
 export const akiNsaidsScript: CaseScript = {
   stages: {
     initial: {
-      analysis: `## Initial assessment
-
-**Gloria Pennington**, 67-year-old woman (\`MRN-SYN-100974\`), with 4 days of fatigue, nausea and reduced urine output after **10 days of ibuprofen 800 mg three times daily** for knee osteoarthritis.
+      analysis:
+        `**Gloria Pennington**, 67-year-old woman (\`MRN-SYN-100974\`), with 4 days of fatigue, nausea and reduced urine output after **10 days of ibuprofen 800 mg three times daily** for knee osteoarthritis.
 
 ### First impressions
 - Haemodynamically stable: HR 88/min, BP 138/82 mmHg, afebrile
@@ -35,9 +36,7 @@ export const akiNsaidsScript: CaseScript = {
         `Mrs Pennington's kidneys have taken a hit from a very common combination: ibuprofen on top of lisinopril and a water tablet. She's stable, and her bladder is emptying, so this isn't obstruction. The first step is simple but important — stop all three — and then deal with her potassium.`,
     },
     extraction: {
-      analysis: `## Key findings
-
-### Results at a glance
+      analysis: `### Results at a glance
 ${labTable(akiNsaids)}
 
 ### Staging the injury
@@ -68,9 +67,7 @@ ${labTable(akiNsaids)}
         `Her creatinine has more than tripled from baseline, so this is stage 3 AKI. The urine looks bland and the sodium excretion is low, which fits a haemodynamic cause rather than structural damage. The potassium of 5.9 is the most pressing number — no ECG changes, but it needs treating today.`,
     },
     diagnosis: {
-      analysis: `## Differential diagnosis
-
-### Leading diagnosis
+      analysis: `### Leading diagnosis
 **Acute kidney injury, haemodynamic, NSAID-associated** (\`N17.9\`, with \`T39.395A\` for the adverse effect of NSAIDs), KDIGO stage 3, on CKD stage 2.
 
 ### Alternatives considered
@@ -93,9 +90,7 @@ ${labTable(akiNsaids)}
         `Most likely this is haemodynamic kidney injury from the NSAID combination, and it should start improving within days of stopping the drugs. The thing not to miss is interstitial nephritis — if she develops a rash or fever, or her creatinine isn't falling within a week, nephrology should see her.`,
     },
     plan: {
-      analysis: `## Management plan
-
-### Stop and avoid
+      analysis: `### Stop and avoid
 1. Stop **ibuprofen**, **lisinopril** and **hydrochlorothiazide**
 2. Add an alert to the record: *avoid NSAIDs*
 3. Avoid other nephrotoxins: IV contrast, aminoglycosides

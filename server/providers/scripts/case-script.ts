@@ -1,6 +1,6 @@
 /** The shape of the scripted model's per-case texts. */
 
-import type { WorkflowStage } from "../../cases/workflow-stages.ts";
+import type { ScriptStage } from "./script-stages.ts";
 
 /** One stage's texts: the detailed markdown analysis and the short conversational summary. */
 export interface StageScript {
@@ -20,6 +20,6 @@ export interface ChatFacts {
 
 /** Everything the scripted model says about one case. */
 export interface CaseScript {
-  stages: Record<WorkflowStage, StageScript>;
+  stages: Record<ScriptStage, StageScript>;
   chat: ChatFacts;
 }

@@ -1,14 +1,15 @@
-import { chestPainAcs } from "../../cases/catalog/chest-pain-acs.ts";
+import { getCase } from "../../cases/cases.ts";
 import type { CaseScript } from "./case-script.ts";
 import { labTable } from "./lab-table.ts";
+
+const chestPainAcs = getCase("chest-pain-acs")!;
 
 /** Scripted texts for the suspected acute coronary syndrome case. */
 export const chestPainAcsScript: CaseScript = {
   stages: {
     initial: {
-      analysis: `## Initial assessment
-
-**Daniel Marsh**, 58-year-old man (\`MRN-SYN-100231\`), with 2 hours of central pressure-like chest pain that began at rest, radiating to the left arm, with diaphoresis and nausea.
+      analysis:
+        `**Daniel Marsh**, 58-year-old man (\`MRN-SYN-100231\`), with 2 hours of central pressure-like chest pain that began at rest, radiating to the left arm, with diaphoresis and nausea.
 
 ### First impressions
 - Typical ischaemic features: pressure quality, onset at rest, arm radiation, autonomic symptoms
@@ -37,9 +38,7 @@ export const chestPainAcsScript: CaseScript = {
         `Mr Marsh's story is a classic one for an acute coronary syndrome: pressure-like pain at rest with sweating, in a smoker with hypertension. He's stable right now, but the pain hasn't fully settled. I'd keep him on a monitor, repeat the ECG, and treat this as a possible NSTE-ACS while we work through the troponins.`,
     },
     extraction: {
-      analysis: `## Key findings
-
-### Results at a glance
+      analysis: `### Results at a glance
 ${labTable(chestPainAcs)}
 
 ### What stands out
@@ -62,9 +61,7 @@ ${labTable(chestPainAcs)}
         `The troponin is clearly rising — 48 to 112 in two hours — and there's lateral ST depression on the ECG. Put together with his symptoms, that's a myocardial infarction without ST elevation. Kidneys and blood count are fine, which keeps our treatment options open.`,
     },
     diagnosis: {
-      analysis: `## Differential diagnosis
-
-### Leading diagnosis
+      analysis: `### Leading diagnosis
 **Non-ST-elevation myocardial infarction** (\`I21.4\`): ischaemic symptoms, a rising and falling pattern of \`hs-Troponin T\` above the 99th percentile, and dynamic-appearing ST depression in V4–V6.
 
 ### Alternatives considered
@@ -90,9 +87,7 @@ The GRACE estimate supports an **early invasive strategy within 24 hours**. Imme
         `This is an NSTEMI until something says otherwise. Dissection is the one alternative I'd still want to actively rule out — check both arm pressures before we anticoagulate. His GRACE score puts him in the group that benefits from angiography within 24 hours.`,
     },
     plan: {
-      analysis: `## Management plan
-
-### Antithrombotic therapy
+      analysis: `### Antithrombotic therapy
 1. **Aspirin** 300 mg loading, then 75–100 mg daily
 2. P2Y12 inhibitor per the cath lab's preference (e.g. \`ticagrelor\` 180 mg loading) — discuss timing with cardiology
 3. Parenteral anticoagulation: \`fondaparinux\` 2.5 mg SC daily, or unfractionated heparin if angiography is imminent

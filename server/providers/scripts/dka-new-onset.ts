@@ -1,14 +1,15 @@
-import { dkaNewOnset } from "../../cases/catalog/dka-new-onset.ts";
+import { getCase } from "../../cases/cases.ts";
 import type { CaseScript } from "./case-script.ts";
 import { labTable } from "./lab-table.ts";
+
+const dkaNewOnset = getCase("dka-new-onset")!;
 
 /** Scripted texts for the new-onset type 1 diabetes with DKA case. */
 export const dkaNewOnsetScript: CaseScript = {
   stages: {
     initial: {
-      analysis: `## Initial assessment
-
-**Maya Castellanos**, 22-year-old woman (\`MRN-SYN-100689\`), with 4 weeks of polyuria, polydipsia and 6 kg weight loss, now 24 hours of vomiting, abdominal pain and rapid deep breathing.
+      analysis:
+        `**Maya Castellanos**, 22-year-old woman (\`MRN-SYN-100689\`), with 4 weeks of polyuria, polydipsia and 6 kg weight loss, now 24 hours of vomiting, abdominal pain and rapid deep breathing.
 
 ### First impressions
 - **Kussmaul respiration** (RR 30/min) — respiratory compensation for a metabolic acidosis
@@ -34,9 +35,7 @@ export const dkaNewOnsetScript: CaseScript = {
         `Maya has the classic picture of diabetes that's tipped into ketoacidosis: weeks of thirst and weight loss, now vomiting and deep, fast breathing. She's dry and tachycardic, so fluids come first, then insulin once we know her potassium is safe. She's alert, which is reassuring.`,
     },
     extraction: {
-      analysis: `## Key findings
-
-### Results at a glance
+      analysis: `### Results at a glance
 ${labTable(dkaNewOnset)}
 
 ### DKA criteria
@@ -68,9 +67,7 @@ corrected Na = 131 + 1.6 x (486 - 100) / 100
         `All three DKA criteria are there, and it's severe: pH 7.12 with a bicarbonate of 8. Her sodium corrects to about 137, so it's not as low as it looks. The potassium of 5.6 is misleading — it'll drop fast once insulin starts, so we need to replace it early.`,
     },
     diagnosis: {
-      analysis: `## Differential diagnosis
-
-### Leading diagnosis
+      analysis: `### Leading diagnosis
 **Type 1 diabetes mellitus with ketoacidosis** (\`E10.10\`), severe, new onset.
 
 ### Alternatives and contributors
@@ -93,9 +90,7 @@ corrected Na = 131 + 1.6 x (486 - 100) / 100
         `This is almost certainly new type 1 diabetes presenting in DKA — her Hashimoto's fits the autoimmune pattern. Antibodies will confirm it later, but they won't change what we do tonight. The one thing I'd keep in mind: if the abdominal pain doesn't ease as the acidosis clears, re-examine her.`,
     },
     plan: {
-      analysis: `## Management plan
-
-### Fluids
+      analysis: `### Fluids
 1. 0.9% sodium chloride 1 L over 1 hour, then 1 L over 2 hours, then 1 L over 2 hours
 2. Add **10% glucose at 125 mL/h** alongside once glucose falls below 250 mg/dL
 3. Reassess volume status hourly; slow down if signs of overload

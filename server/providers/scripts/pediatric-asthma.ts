@@ -1,14 +1,15 @@
-import { pediatricAsthma } from "../../cases/catalog/pediatric-asthma.ts";
+import { getCase } from "../../cases/cases.ts";
 import type { CaseScript } from "./case-script.ts";
 import { labTable } from "./lab-table.ts";
+
+const pediatricAsthma = getCase("pediatric-asthma")!;
 
 /** Scripted texts for the pediatric asthma exacerbation case. */
 export const pediatricAsthmaScript: CaseScript = {
   stages: {
     initial: {
-      analysis: `## Initial assessment
-
-**Leo Farrow**, 7-year-old boy (\`MRN-SYN-100812\`), 23 kg, known asthmatic, with increasing wheeze after 2 days of coryza. Needing salbutamol every 2 hours at home with brief relief; speaking in short phrases on arrival.
+      analysis:
+        `**Leo Farrow**, 7-year-old boy (\`MRN-SYN-100812\`), 23 kg, known asthmatic, with increasing wheeze after 2 days of coryza. Needing salbutamol every 2 hours at home with brief relief; speaking in short phrases on arrival.
 
 ### Severity at a glance
 - Tachycardic (134/min) and tachypnoeic (38/min)
@@ -39,9 +40,7 @@ export const pediatricAsthmaScript: CaseScript = {
         `Leo is having a significant asthma attack: he's hypoxic at 91%, working hard, and only managing short phrases. No life-threatening signs yet, but his history — frequent attacks, patchy preventer use — means he could get worse. Oxygen, back-to-back salbutamol with ipratropium, and steroids now.`,
     },
     extraction: {
-      analysis: `## Key findings
-
-### Results at a glance
+      analysis: `### Results at a glance
 ${labTable(pediatricAsthma)}
 
 ### Interpreting the blood gas
@@ -68,9 +67,7 @@ ${labTable(pediatricAsthma)}
         `The blood gas is the thing to watch: his CO2 is 41, which sounds normal, but for a child breathing this fast it means he's starting to tire. We'll repeat it within the hour. The trigger is rhinovirus, so no antibiotics, and no X-ray unless his chest sounds change.`,
     },
     diagnosis: {
-      analysis: `## Differential diagnosis
-
-### Leading diagnosis
+      analysis: `### Leading diagnosis
 **Acute severe asthma exacerbation** (\`J45.901\`) triggered by a viral upper respiratory infection (rhinovirus).
 
 ### Alternatives considered
@@ -95,9 +92,7 @@ ${labTable(pediatricAsthma)}
         `This is a severe viral-triggered asthma attack in a boy whose asthma was already poorly controlled. I don't see anything pointing to pneumonia or a foreign body, but if one side of his chest starts to sound different, think pneumothorax. The first hour of treatment will tell us a lot.`,
     },
     plan: {
-      analysis: `## Management plan
-
-### First hour (23 kg)
+      analysis: `### First hour (23 kg)
 1. Oxygen via face mask to SpO2 94–98%
 2. \`salbutamol\` 2.5–5 mg nebulised every 20 minutes × 3 (or 10 puffs via spacer)
 3. \`ipratropium bromide\` 250 micrograms with each of the first three nebulisers

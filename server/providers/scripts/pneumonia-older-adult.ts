@@ -1,14 +1,15 @@
-import { pneumoniaOlderAdult } from "../../cases/catalog/pneumonia-older-adult.ts";
+import { getCase } from "../../cases/cases.ts";
 import type { CaseScript } from "./case-script.ts";
 import { labTable } from "./lab-table.ts";
+
+const pneumoniaOlderAdult = getCase("pneumonia-older-adult")!;
 
 /** Scripted texts for the community-acquired pneumonia case. */
 export const pneumoniaOlderAdultScript: CaseScript = {
   stages: {
     initial: {
-      analysis: `## Initial assessment
-
-**Evelyn Ward**, 81-year-old woman (\`MRN-SYN-100457\`), with 3 days of productive cough (rusty sputum), fever and reduced intake, and **new confusion** since this morning.
+      analysis:
+        `**Evelyn Ward**, 81-year-old woman (\`MRN-SYN-100457\`), with 3 days of productive cough (rusty sputum), fever and reduced intake, and **new confusion** since this morning.
 
 ### First impressions
 - Febrile (38.9 °C), tachycardic (108/min), tachypnoeic (26/min)
@@ -34,9 +35,7 @@ export const pneumoniaOlderAdultScript: CaseScript = {
         `Mrs Ward looks unwell: she's febrile, breathing fast, hypoxic at 89%, and newly confused. That's sepsis from a chest source until proven otherwise. The first hour matters — oxygen, cultures, antibiotics and some careful fluid. Her penicillin allergy needs a quick look before we choose the antibiotic.`,
     },
     extraction: {
-      analysis: `## Key findings
-
-### Results at a glance
+      analysis: `### Results at a glance
 ${labTable(pneumoniaOlderAdult)}
 
 ### What stands out
@@ -62,9 +61,7 @@ ${labTable(pneumoniaOlderAdult)}
         `Her bloods back up a bacterial pneumonia — high white count, CRP and procalcitonin — and the X-ray shows right lower lobe consolidation. Her kidneys are under strain, so metformin and lisinopril should be paused. Good news on the allergy: a childhood rash with penicillin doesn't stop us using a cephalosporin.`,
     },
     diagnosis: {
-      analysis: `## Differential diagnosis
-
-### Leading diagnosis
+      analysis: `### Leading diagnosis
 **Community-acquired pneumonia, right lower lobe** (\`J18.1\`), with sepsis (\`A41.9\`) and delirium (\`F05\`).
 
 ### Severity
@@ -96,9 +93,7 @@ ${labTable(pneumoniaOlderAdult)}
         `This is a severe community-acquired pneumonia: CURB-65 of 3, with sepsis and delirium on top. Aspiration is worth keeping in mind given her cognitive impairment, so a swallow screen before she eats would be sensible. She needs admission, and I'd want the team to review whether she needs a higher level of care.`,
     },
     plan: {
-      analysis: `## Management plan
-
-### Antibiotics (severe CAP, non-severe penicillin allergy)
+      analysis: `### Antibiotics (severe CAP, non-severe penicillin allergy)
 1. \`ceftriaxone\` 2 g IV once daily
 2. **plus** \`clarithromycin\` 500 mg IV twice daily for atypical cover
 3. Review at 48 hours with cultures; switch to oral when afebrile and improving

@@ -11,6 +11,8 @@ export function fakeClock() {
   const scheduled: number[] = [];
   return {
     scheduled,
+    /** The clock's time, in ms from its start. */
+    now: (): number => now,
     setTimeout(run: () => void, ms: number): unknown {
       const id = nextId++;
       timers.set(id, { at: now + ms, run });
@@ -160,8 +162,12 @@ export function fakePage() {
 /** A sink recording what the controller reported, as short strings and values. */
 export function recordingSink() {
   const log: string[] = [];
-  const sink: ConnectionSink & { log: string[] } = {
+  /** Each transport reported, apart from the log: every connection reports one. */
+  const transports: string[] = [];
+  const sink: ConnectionSink & { log: string[]; transports: string[] } = {
     log,
+    transports,
+    transport: (transport) => void transports.push(transport),
     event: (event) =>
       log.push(event.type === "heartbeat" ? "heartbeat" : `${event.type}#${event.seq}`),
     status: (status) => log.push(`status:${status}`),
