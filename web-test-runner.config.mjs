@@ -128,7 +128,8 @@ export default {
   testsFinishTimeout: 180_000,
   testFramework: { config: { timeout: 20_000 } },
   plugins: [
-    esbuildPlugin({ ts: true, target: "es2022", tsconfig: `${root}tsconfig.json` }),
+    // `json`: the `testing` entry's recorded fixtures are JSON modules.
+    esbuildPlugin({ ts: true, json: true, target: "es2022", tsconfig: `${root}tsconfig.json` }),
     denoServerPlugin,
     serverCommandsPlugin,
   ],

@@ -9,6 +9,7 @@
  */
 import { epochNow, openStream, type StreamRequest } from "./lib/sse-connection.ts";
 import { Samples, summarize } from "./lib/stats.mjs";
+import { fromUiMessage } from "./lib/ui-message-events.ts";
 
 /** What to open and how long to keep it. */
 export interface LoadConfig {
@@ -24,6 +25,8 @@ export interface LoadConfig {
   timeoutMs: number;
   /** The schedule a stream should keep, for stretch: first chunk after `firstMs`, then paced. */
   schedule?: { firstMs: number; charsPerSec?: number; chunksPerSec?: number };
+  /** `ui-message`: the peer's AI SDK UI message stream instead of the server's events. */
+  format?: "ui-message";
 }
 
 interface StreamStats {
@@ -118,6 +121,10 @@ const cutAll = new AbortController();
 async function runStream(index: number): Promise<void> {
   const stream: StreamStats = { startedAt: epochNow(), lastSeq: 0, chunks: 0, chars: 0 };
   let counted = false;
+  let parts = 0;
+  const decode = config.format === "ui-message"
+    ? (data: string) => fromUiMessage(data, ++parts)
+    : (data: string) => JSON.parse(data);
   const countOpen = () => {
     if (counted) return;
     counted = true;
@@ -135,7 +142,8 @@ async function runStream(index: number): Promise<void> {
     onMessages(messages, at) {
       for (const message of messages) {
         totals.dataBytes += message.data.length;
-        const event = JSON.parse(message.data);
+        const event = decode(message.data);
+        if (event === undefined) continue;
         if (event.type === "heartbeat") {
           totals.heartbeats++;
           continue;

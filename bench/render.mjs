@@ -165,6 +165,8 @@ export async function main(args) {
     OPENAI_API_KEY: "bench",
     LLM_MODEL: "bench",
     ORPHAN_GRACE_MS: "30000",
+    // 1 MB of text is ~150,000 events, ~25 MB of frames: past the default bound on a run's bytes.
+    MAX_RUN_BYTES: String(64 * 1024 * 1024),
   });
   const browser = await chromium.launch({
     executablePath: ensureChromium(),

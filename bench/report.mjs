@@ -63,12 +63,15 @@ if (server) {
       ["wire bytes / payload byte", (r) => r.wirePerPayloadByte],
       ["client CPU ms", (r) => r.clientCpuMs],
     ];
+    // The peer (AI SDK UI message stream), when the scenario ran it, in two more columns.
+    const { peer } = s;
     out.push(table(
-      ["measure", "server", "floor", "server ÷ floor"],
+      ["measure", "server", "floor", "server ÷ floor", ...(peer ? ["peer", "server ÷ peer"] : [])],
       rows.map(([label, get]) => {
         const a = real ? get(real) : undefined;
         const b = get(floor);
-        return [label, fmt(a), fmt(b), ratio(a, b)];
+        const c = peer ? get(peer) : undefined;
+        return [label, fmt(a), fmt(b), ratio(a, b), ...(peer ? [fmt(c), ratio(a, c)] : [])];
       }),
     ));
     for (const g of s.goals ?? []) glance.push([s.title, g.goal, fmt(g.value), g.met]);

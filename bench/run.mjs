@@ -1,15 +1,16 @@
 // `npm run bench`: every benchmark in turn, or the named parts, e.g. `node bench/run.mjs server`.
 // `--quick` runs small versions (a few seconds each) to check the harness.
 //
-//   node bench/run.mjs [--quick] [bundle|server|fanout|cluster|resume|render …]
+//   node bench/run.mjs [--quick] [bundle|server|fanout|cluster|resume|render|wire …]
 import { main as bundle } from "./bundle.mjs";
 import { main as cluster } from "./cluster.mjs";
 import { main as fanout } from "./fanout.mjs";
 import { main as render } from "./render.mjs";
 import { main as resume } from "./resume.mjs";
 import { main as serverLoad } from "./server-load.mjs";
+import { main as wire } from "./wire.mjs";
 
-const PARTS = { bundle, server: serverLoad, fanout, cluster, resume, render };
+const PARTS = { bundle, server: serverLoad, fanout, cluster, resume, render, wire };
 
 const args = process.argv.slice(2);
 const flags = args.filter((a) => a.startsWith("--"));

@@ -12,6 +12,7 @@ import {
   rssBytes,
   runWorker,
   startFloor,
+  startPeer,
   startServer,
   writeResult,
 } from "./lib/proc.mjs";
@@ -61,6 +62,7 @@ export const SCENARIOS = {
     rate: 50,
     request: workflow,
     quickRequest: chatCase,
+    peer: true,
   },
   "1000x20": {
     title: "1,000 streams × 20 ev/s",
@@ -68,6 +70,7 @@ export const SCENARIOS = {
     quick: 50,
     rate: 20,
     request: chatCase,
+    peer: true,
   },
   "5000x2": {
     title: "5,000 streams × 2 ev/s",
@@ -83,11 +86,14 @@ export const SCENARIOS = {
 /** The goals of the issue, per scenario: [label, measure(real, floor) → value, test(value)]. */
 const GOALS = {
   "100x50": [
+    ["first event p99 ≤ 30 ms", (r) => r.firstEventMs.p99, (v) => v <= 30],
     ["p99 ≤ 5 ms", (r) => r.latencyMs.p99, (v) => v <= 5],
     ["≤ 60 µs CPU/event", (r) => r.cpuPerEventUs, (v) => v <= 60],
     ["≤ 64 KB RSS/stream", (r) => r.rssPerStreamKB, (v) => v <= 64],
+    ["≤ 64 KB kept per finished workflow run", (r) => r.heapRetainedPerStreamKB, (v) => v <= 64],
   ],
   "1000x20": [
+    ["≤ 16 KB kept per finished chat run", (r) => r.heapRetainedPerStreamKB, (v) => v <= 16],
     ["all delivered", (r) => r.delivered === r.expected && r.completed === r.streams, (v) => v],
     ["0 errors", (r) => r.errors, (v) => v === 0],
     ["p99 ≤ 30 ms", (r) => r.latencyMs.p99, (v) => v <= 30],
@@ -220,6 +226,15 @@ async function runScenario(name, quick) {
     { ...base, requests: [floorRequest], schedule: { firstMs: 0, chunksPerSec: s.rate } },
     { warmup: { ...warmup, requests: [floorRequest] } },
   );
+  // The peer (AI SDK UI message stream) at the same rates, with the same chunk count.
+  const peerClient = { ...base, requests: [floorRequest], format: "ui-message" };
+  const peer = s.peer
+    ? await measure(
+      startPeer,
+      { ...peerClient, schedule: { firstMs: 0, chunksPerSec: s.rate } },
+      { warmup: { ...warmup, requests: [floorRequest], format: "ui-message" } },
+    )
+    : undefined;
   return {
     name,
     title: s.title,
@@ -229,6 +244,7 @@ async function runScenario(name, quick) {
     chunksPerStream: chunks,
     real,
     floor,
+    peer,
   };
 }
 
@@ -286,7 +302,7 @@ const ROWS = [
 ];
 
 function report(result) {
-  const { real, floor } = result;
+  const { real, floor, peer } = result;
   console.log(
     `\n${result.title}${
       result.rate
@@ -296,11 +312,12 @@ function report(result) {
   );
   const ratio = (a, b) => (typeof a === "number" && typeof b === "number" && b ? round(a / b) : "");
   printTable(
-    ["measure", "server", "floor", "server/floor"],
+    ["measure", "server", "floor", "server/floor", "peer", "server/peer"],
     ROWS.map(([label, get]) => {
       const r = real && get(real);
       const f = get(floor);
-      return [label, round(r), round(f), ratio(r, f)];
+      const p = peer && get(peer);
+      return [label, round(r), round(f), ratio(r, f), round(p), ratio(r, p)];
     }),
   );
   if (!real) return console.log("(server/main.ts not found: floor only)");

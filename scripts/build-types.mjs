@@ -1,6 +1,7 @@
 // Bundles the public types: dist/stream-widgets.d.ts (the elements, their events and the wire types
-// they expose, with the global tag and event maps) and dist/react.d.ts (the React entry, which
-// refers to the main entry's declarations rather than copying them).
+// they expose, with the global tag and event maps), dist/testing.d.ts (the `testing` entry) and
+// dist/react.d.ts (the React entry, which refers to the main entry's declarations rather than
+// copying them).
 import { generateDtsBundle } from "dts-bundle-generator";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -10,13 +11,20 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const tsconfig = `${root}tsconfig.json`;
 const dist = `${root}dist`;
 
-/** Writes both declaration files. */
+/** Writes the declaration files. */
 export function buildTypes() {
-  const [bundle] = generateDtsBundle([{
-    filePath: `${root}widgets/index.ts`,
-    output: { inlineDeclareGlobals: true, noBanner: true, exportReferencedTypes: false },
-  }], { preferredConfigPath: tsconfig });
-  writeFileSync(`${dist}/stream-widgets.d.ts`, spelledOut(bundle));
+  const [bundle, testing] = generateDtsBundle([
+    {
+      filePath: `${root}widgets/index.ts`,
+      output: { inlineDeclareGlobals: true, noBanner: true, exportReferencedTypes: false },
+    },
+    {
+      filePath: `${root}widgets/testing/index.ts`,
+      output: { noBanner: true, exportReferencedTypes: false },
+    },
+  ], { preferredConfigPath: tsconfig });
+  writeFileSync(`${dist}/stream-widgets.d.ts`, spelledOut(bundle, "stream-widgets.d.ts"));
+  writeFileSync(`${dist}/testing.d.ts`, spelledOut(testing, "testing.d.ts"));
   writeFileSync(`${dist}/react.d.ts`, reactTypes());
 }
 
@@ -25,8 +33,8 @@ export function buildTypes() {
  * out as the compiler sees it and leaves the schemas out (the bundle does not export them), so a
  * host needs neither zod nor its types.
  */
-function spelledOut(bundle) {
-  const file = `${dist}/stream-widgets.d.ts`;
+function spelledOut(bundle, name) {
+  const file = `${dist}/${name}`;
   const zod = 'import type * as z from "zod/mini";\n';
   const source = zod + bundle;
   const host = ts.createCompilerHost({ strict: true });

@@ -1,6 +1,7 @@
-// Builds the widget bundles: dist/stream-widgets.js (ESM + source map), dist/stream-widgets.min.js
-// and dist/react.js (the React components). With `--package` (what `npm pack` runs) it also writes
-// the bundled declarations and dist/custom-elements.json.
+// Builds the widget bundles: dist/stream-widgets.js (ESM + source map), dist/stream-widgets.min.js,
+// dist/react.js (the React components) and dist/testing.js (scripted streams for host apps' tests).
+// With `--package` (what `npm pack` runs) it also writes the bundled declarations and
+// dist/custom-elements.json.
 import * as esbuild from "esbuild";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -50,6 +51,12 @@ export async function build() {
       outfile: `${root}dist/react.js`,
       external: ["react", "@lit/react"],
       plugins: [mainEntryOutside],
+    }),
+    // `stream-widgets/testing`: scripted streams, helpers and fixtures, for the browser and Node.
+    esbuild.build({
+      ...common,
+      entryPoints: [`${root}widgets/testing/index.ts`],
+      outfile: `${root}dist/testing.js`,
     }),
   ]);
   return gzipSync(readFileSync(`${root}dist/stream-widgets.min.js`)).length;

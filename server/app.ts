@@ -31,6 +31,7 @@ import { metricsGate, metricsRoutes } from "./routes/metrics.ts";
 import { openApiRoutes } from "./routes/openapi.ts";
 import { runRoutes } from "./routes/runs.ts";
 import { runEventsRoutes } from "./routes/run-events.ts";
+import { runExportRoutes } from "./routes/run-export.ts";
 import { workflowRunRoutes } from "./routes/workflow-runs.ts";
 import { type CaseCatalog, caseCatalog, demoCases } from "./cases/cases.ts";
 import { type WorkflowCatalog, workflowCatalog } from "./workflows/catalog.ts";
@@ -44,6 +45,7 @@ import { SharedUnavailableError } from "./runs/shared-runs.ts";
 import { startRetention } from "./storage/retention.ts";
 import type { RedisBackend } from "./storage/redis-backend.ts";
 import { type Conversations, embeddedConversations, type Store } from "./storage/store.ts";
+import { memorySummaries, type Summaries } from "./storage/summaries.ts";
 
 /** What the app is made of; clock, ids, logger, root and version have production defaults. */
 export interface AppDeps {
@@ -93,6 +95,7 @@ export function createApp(deps: AppDeps): App {
     provider: deps.provider,
     modelForRun: () => deps.provider,
     conversations,
+    summaries: store && !redis ? storedSummaries(store) : memorySummaries(),
     storage: redis ? "redis" : "sqlite",
     ...(redis ? { shared: redis.runs } : {}),
     clock,
@@ -172,6 +175,7 @@ export function createApp(deps: AppDeps): App {
   workflowRunRoutes(app, ctx);
   runRoutes(app, ctx);
   runEventsRoutes(app, ctx);
+  runExportRoutes(app, ctx);
   accessRoutes(app, ctx);
   staticRoutes(app, ctx);
 
@@ -219,6 +223,14 @@ export function createApp(deps: AppDeps): App {
     ctx.auth.storage.presence.close();
   };
   return Object.assign(app, { shutdown, context: ctx });
+}
+
+/** Recaps kept beside the conversations in the embedded store. */
+function storedSummaries(store: Store): Summaries {
+  return {
+    get: (id) => Promise.resolve(store.loadSummary(id)),
+    set: (id, summary) => Promise.resolve(store.saveSummary(id, summary)),
+  };
 }
 
 /** The token verifier: injected, built from the configuration, or none (auth off). */

@@ -9,6 +9,7 @@ import type { RateLimiter } from "./http/rate-limit.ts";
 import type { ClientSlots } from "./http/client-slots.ts";
 import type { SharedRuns } from "./runs/shared-runs.ts";
 import type { Conversations } from "./storage/store.ts";
+import type { Summaries } from "./storage/summaries.ts";
 import type { CaseCatalog } from "./cases/cases.ts";
 import type { WorkflowCatalog } from "./workflows/catalog.ts";
 import type { RunEndListener } from "./webhooks/webhook-sender.ts";
@@ -26,6 +27,8 @@ export interface AppContext {
   /** The model a run being started talks to: `provider`, unless a layer around the app says so. */
   modelForRun: () => LlmProvider;
   conversations: Conversations;
+  /** Recaps of long conversations' oldest turns, cached with each conversation. */
+  summaries: Summaries;
   /** Where runs and conversations live: this process and SQLite, or Redis. */
   storage: "sqlite" | "redis";
   /** The run log shared with other instances (Redis); absent in the embedded default. */

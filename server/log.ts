@@ -11,9 +11,9 @@ export type Logger = (event: string, fields?: Record<string, LogValue>) => void;
 
 /** A logger writing JSON lines through `write` (stderr in production, an array in tests). */
 export function createLogger(write: (line: string) => void, now: () => number = Date.now): Logger {
+  // JSON.stringify leaves out undefined fields: no copy of `fields` is needed to drop them.
   return (event, fields = {}) => {
-    const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    write(JSON.stringify({ ts: new Date(now()).toISOString(), event, ...defined }));
+    write(JSON.stringify({ ts: new Date(now()).toISOString(), event, ...fields }));
   };
 }
 

@@ -29,6 +29,7 @@ import { themeStyles } from "./styles/theme.ts";
  * @csspart message-content - A message's text.
  * @csspart message-reasoning - A saved reply's reasoning, folded (a `<details>`).
  * @csspart copy-button - A message's Copy button.
+ * @csspart read-aloud-button - A finished reply's Read aloud button (Stop reading while it reads; also `reading`).
  * @csspart incomplete - The mark on a reply cut short by a cancel or an error.
  * @csspart typing - The typing indicator shown before the reply's first words.
  * @csspart jump-button - "Jump to latest", shown when the reader has scrolled up.
@@ -129,6 +130,9 @@ export class ChatStream extends StreamPanel {
           ${message.content
             ? html`<button part="copy-button" aria-label=${strings.copyLabel(author)} @click=${() =>
               this.copy(message.content, { incomplete })}>${strings.copy}</button>`
+            : nothing}
+          ${!user && message.content && !streaming
+            ? this.readAloud.render(message.id, message.content, { label: author, strings })
             : nothing}
         </div>
         ${message.reasoning

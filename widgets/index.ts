@@ -7,6 +7,8 @@ export { StreamProvider } from "./stream-provider.ts";
 export type { TransportName } from "./stream-provider-attributes.ts";
 export { ReasoningPanel } from "./reasoning-panel.ts";
 export { ChatStream } from "./chat-stream.ts";
+export { RunReplay } from "./replay/run-replay.ts";
+export { defaultReplayStrings, type ReplayStrings } from "./replay/replay-strings.ts";
 export {
   type StreamDoneDetail,
   StreamDoneEvent,

@@ -23,6 +23,7 @@ import { themeStyles } from "./styles/theme.ts";
  * @csspart progress - A stage's position, e.g. "2 of 4".
  * @csspart status - A stage's status.
  * @csspart copy-button - A stage's Copy button.
+ * @csspart read-aloud-button - A finished stage's Read aloud button (Stop reading while it reads; also `reading`).
  * @csspart content - A stage's rendered markdown.
  * @csspart incomplete - The mark on a stage cut short by a cancel or an error.
  * @csspart error - The run's error with Retry, when the run failed writing its analysis
@@ -148,6 +149,12 @@ export class ReasoningPanel extends StreamPanel {
                 @click=${() => this.copy(section.text, { incomplete })}
               >${strings.copy}</button>
             `
+            : nothing}
+          ${section.text && !streaming
+            ? this.readAloud.render(`${runId}/${section.stage}`, section.text, {
+              label: title,
+              strings,
+            })
             : nothing}
         </div>
         ${section.text || streaming

@@ -1,13 +1,17 @@
 /**
- * Picking a saved place up again after a reload: the workflow run the page showed comes back
+ * Picking a saved place up again after a reload. A saved view shows at once, network or not, and
+ * its run goes on from the view's cursor. Without one, the workflow run the page showed comes back
  * first, replayed from the server's log (never run again), then the conversation that follows up
  * on it, then the run that was in flight.
  */
+import { formatCursor } from "../protocol/events.ts";
 import { conversationOf, type SavedConversation } from "./connection/api-bodies.ts";
 import type { ConnectionController } from "./connection/connection-controller.ts";
 import type { RunPosition } from "./connection/run-position.ts";
 import { conversationUrl } from "./connection/urls.ts";
+import { statusChanged } from "./state/actions.ts";
 import type { ResumeEntry } from "./state/resume-store.ts";
+import type { StreamState } from "./state/stream-state.ts";
 import type { ViewError } from "./state/view-state.ts";
 
 /** What resuming needs of its provider. */
@@ -18,7 +22,9 @@ export interface ResumeSteps {
   host: EventTarget;
   /** Shows the saved conversation after what the view shows. */
   show(conversation: SavedConversation): void;
-  attach(runId: string): void;
+  /** Shows a saved view as it was. */
+  restore(view: StreamState): void;
+  attach(runId: string, cursor?: string): void;
 }
 
 /** Whether a saved place has anything to show again. */
@@ -27,7 +33,11 @@ export function hasSavedWork(saved: ResumeEntry | undefined): saved is ResumeEnt
 }
 
 /** Shows the saved place again, stopping as soon as newer work begins. */
-export async function resumeSaved(saved: ResumeEntry, steps: ResumeSteps): Promise<void> {
+export async function resumeSaved(
+  saved: ResumeEntry & { view?: StreamState },
+  steps: ResumeSteps,
+): Promise<void> {
+  if (saved.view) return restoreView(saved.view, steps);
   const { connection } = steps;
   const { workflowRunId, runId } = saved;
   if (workflowRunId !== undefined && workflowRunId !== runId) {
@@ -46,7 +56,7 @@ export async function resumeSaved(saved: ResumeEntry, steps: ResumeSteps): Promi
   // Work begun while the history loaded (a message sent, a reset) is newer than this place.
   if (generation !== connection.generation) return;
   if (conversation) {
-    connection.joinConversation(conversation.conversationId);
+    connection.continueFrom({ conversationId: conversation.conversationId });
     steps.show(conversation);
     // A reply saved in the history has ended: nothing left to attach to.
     const ended = conversation.messages.some((message) =>
@@ -55,6 +65,21 @@ export async function resumeSaved(saved: ResumeEntry, steps: ResumeSteps): Promi
     if (ended) return;
   }
   if (runId) steps.attach(runId);
+}
+
+/**
+ * Shows a saved view at once, as reconnecting while its run had not ended (offline, the notice
+ * says so), then reads that run from the view's cursor: no gap, no duplicate, no new run. A run
+ * that had ended is read from just before its end, so its `stream_done` comes again and the text
+ * shown is verified against the server's digest.
+ */
+function restoreView(view: StreamState, steps: ResumeSteps): void {
+  const { runId, lastSeq, conversationId, finishReason } = view;
+  const ended = finishReason !== undefined;
+  const seq = ended ? lastSeq - 1 : lastSeq;
+  steps.connection.continueFrom({ runId, seq, ...(conversationId ? { conversationId } : {}) });
+  steps.restore(ended ? view : statusChanged(view, "reconnecting"));
+  if (runId !== undefined) steps.attach(runId, formatCursor(runId, seq));
 }
 
 /**

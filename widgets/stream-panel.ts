@@ -15,6 +15,7 @@ import { copyContent, type CopyFormat, copyText } from "./copy.ts";
 import { MarkdownStream } from "./markdown/markdown-stream.ts";
 import { announce, type Announcement, renderLiveRegion, SILENT } from "./live-region.ts";
 import { nextFrame } from "./next-frame.ts";
+import { ReadAloud } from "./read-aloud.ts";
 import {
   errorShownBy,
   providerOf,
@@ -49,6 +50,8 @@ export abstract class StreamPanel extends LitElement implements RegisteredPanel 
 
   /** The connection's state, shown beside the text. */
   protected readonly connectionNotice = new ConnectionNotice(this);
+  /** Read aloud of the finished texts. */
+  protected readonly readAloud = new ReadAloud(this);
   readonly #markdown = new Map<string, MarkdownStream>();
   /** The provider this element registered with, to share out the run's error. */
   #provider?: Element;
@@ -58,7 +61,13 @@ export abstract class StreamPanel extends LitElement implements RegisteredPanel 
   constructor() {
     super();
     this.addEventListener("keydown", (event) => {
-      if (event.key !== "Escape" || !this.busy || !this.owns) return;
+      if (event.key !== "Escape") return;
+      // Esc ends the reading first, then the run.
+      if (this.readAloud.reading) {
+        event.preventDefault();
+        return this.readAloud.stop();
+      }
+      if (!this.busy || !this.owns) return;
       event.preventDefault();
       void this.context.cancel();
     });

@@ -83,6 +83,14 @@ export abstract class StreamProviderAttributes extends LitElement {
   @property({ attribute: false })
   accessor token: TokenSource | undefined;
 
+  /**
+   * The `fetch` every request of the provider goes through (stream, long-poll, API calls,
+   * fallbacks), read at each request; the page's own when unset. A test gives it a scripted
+   * stream's (`stream-widgets/testing`), so the elements run their whole real path with no server.
+   */
+  @property({ attribute: false })
+  accessor fetch: typeof fetch | undefined;
+
   /** Replacements for the default English strings it announces and fires (`errors`). */
   @property({ attribute: false })
   accessor strings: Partial<StreamStrings> | undefined;

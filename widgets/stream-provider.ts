@@ -72,6 +72,7 @@ export class StreamProvider extends StreamProviderAttributes {
   });
   readonly #connection = new ConnectionController(this, {
     settings: () => this.connectionSettings(),
+    env: { fetch: (input, init) => (this.fetch ?? globalThis.fetch)(input, init) },
     sink: {
       event: (event) => this.#apply(event),
       status: (status) => this.#commit(statusChanged(this.#state, status)),
@@ -209,7 +210,8 @@ export class StreamProvider extends StreamProviderAttributes {
       apiBase: this.#base,
       host: this,
       show: (conversation) => this.#commit(historyLoaded(this.#state, conversation)),
-      attach: (runId) => this.attach(runId),
+      restore: (view) => this.#commit(view),
+      attach: (runId, cursor) => this.attach(runId, cursor),
     });
   }
 
@@ -266,7 +268,7 @@ export class StreamProvider extends StreamProviderAttributes {
 
   /** Makes `next` the state: the saved place follows the connection, the view and context it. */
   #commit(next: StreamState): void {
-    this.#savedPlace.follow(this.#connection.position, savedView(next));
+    this.#savedPlace.follow(this.#connection.position, savedView(next), next);
     if (next === this.#state) return;
     const before = this.#view;
     this.#state = next;

@@ -15,6 +15,11 @@ export interface StreamStrings {
   copyLabel: (what: string) => string;
   copied: string;
   copyFailed: string;
+  /** The button that reads a finished text aloud, its accessible name, and the one that stops it. */
+  readAloud: string;
+  readAloudLabel: (what: string) => string;
+  stopReading: string;
+  stopReadingLabel: (what: string) => string;
   retry: string;
   stop: string;
   /** Who is watching the run, e.g. "Watching: Dr Ada, Dr Bo". */
@@ -63,6 +68,10 @@ export const defaultStrings: StreamStrings = {
   copyLabel: (what) => `Copy ${what}`,
   copied: "Copied",
   copyFailed: "Copy failed",
+  readAloud: "Read aloud",
+  readAloudLabel: (what) => `Read aloud ${what}`,
+  stopReading: "Stop reading",
+  stopReadingLabel: (what) => `Stop reading ${what}`,
   retry: "Retry",
   stop: "Stop",
   watching: (names) => `Watching: ${names}`,

@@ -36,11 +36,11 @@ function readProc(pid, file) {
 export const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Spawns a Deno program that prints `LISTENING http://…`; resolves `{origin, pid, stop()}`.
- * Output is kept (the last 20 KB) for error reports.
+ * Spawns a Deno program (or `command`) that prints `LISTENING http://…`; resolves
+ * `{origin, pid, stop()}`. Output is kept (the last 20 KB) for error reports.
  */
-export function startListening(args, { env = {}, timeoutMs = 30_000 } = {}) {
-  const child = spawn(deno, args, {
+export function startListening(args, { env = {}, timeoutMs = 30_000, command = deno } = {}) {
+  const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -116,6 +116,13 @@ export function startFloor() {
     "--allow-read",
     `${root}bench/floor-server.ts`,
   ]);
+}
+
+/** Starts the peer: the AI SDK's UI message stream on Node (bench/peer-server.mjs). */
+export function startPeer() {
+  return startListening(["--expose-gc", `${root}bench/peer-server.mjs`], {
+    command: process.execPath,
+  });
 }
 
 /**

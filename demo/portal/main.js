@@ -13,6 +13,7 @@ import { followReasoning, PHONE } from "./follow-reasoning.js";
 import { refreshHealth } from "./health.js";
 import { setupLab } from "./lab.js";
 import { provider } from "./provider.js";
+import { setupAuditReplay } from "./replay.js";
 import { beginWork, followRuns, setSecondViewer } from "./run-events.js";
 import { clearWork, renderStrip, setNote } from "./status-strip.js";
 import { expectAnalysis, expectWorkflow } from "./stepper.js";
@@ -123,6 +124,7 @@ analyseButton.addEventListener("click", analyse);
 followRuns({ onRunCase: showRunCase });
 followReasoning();
 setupLab();
+setupAuditReplay();
 
 main().catch((error) => {
   $("patient-banner").replaceChildren(

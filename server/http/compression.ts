@@ -24,7 +24,7 @@ export function compression({ mode }: { mode: "gzip" | "off" }): MiddlewareHandl
     res.headers.append("vary", "Accept-Encoding");
     if (!acceptsGzip(c.req.header("accept-encoding"))) return;
     if (sse) {
-      c.res = new Response(res.body.pipeThrough(flushedGzip()), res);
+      c.res = new Response(flushedGzip(res.body), res);
       c.res.headers.set("content-encoding", "gzip");
       return;
     }

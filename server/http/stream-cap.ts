@@ -30,15 +30,35 @@ export function streamCap(
     if (!body || !c.res.headers.get("content-type")?.startsWith("text/event-stream")) {
       return release();
     }
-    c.res = new Response(body.pipeThrough(releasedAtEnd(release)), c.res);
+    c.res = new Response(releasedAtEnd(body, release), c.res);
   };
 }
 
-/** A pass-through that gives the slot back however the body ends. */
-function releasedAtEnd(release: Release): TransformStream<Uint8Array, Uint8Array> {
-  // `cancel` runs when the client goes away or the body errors, `flush` when it ends normally.
-  return new TransformStream<Uint8Array, Uint8Array>({
-    flush: release,
-    cancel: release,
-  } as Transformer<Uint8Array, Uint8Array>);
+/**
+ * The body as it is, giving the slot back however it ends: read to the end, failed, or cancelled
+ * when the client goes away. One read per event: a TransformStream's pipe would add a write, its
+ * backpressure and their promises to every event of every stream.
+ */
+function releasedAtEnd(
+  body: ReadableStream<Uint8Array>,
+  release: Release,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (!done) return controller.enqueue(value);
+        release();
+        controller.close();
+      } catch (error) {
+        release();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      release();
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
 }

@@ -94,6 +94,14 @@ export const ROUTE_DOCS: Record<string, RouteDoc> = {
     answer: "no-content",
   },
   "GET /api/runs/:runId/viewers": { summary: "Who is attached to the run now", answer: "json" },
+  "GET /api/runs/:runId/audit": {
+    summary: "The run's audit entries (the owner or an auditor)",
+    answer: "json",
+  },
+  "GET /api/runs/:runId/export": {
+    summary: "The run's record as one sealed JSON file (the owner or an auditor)",
+    answer: "file",
+  },
   "POST /api/stream-tickets": {
     summary: "A single-use ticket for a native EventSource",
     body: StreamTicketRequest,

@@ -4,8 +4,11 @@
  */
 import type { ErrorCode, TokenUsage } from "../../protocol/events.ts";
 
-/** What a completion is for: a workflow stage's detailed analysis or summary, or a chat reply. */
-export type CompletionPurpose = "analysis" | "summary" | "chat";
+/**
+ * What a completion is for: a workflow stage's detailed analysis or summary, a chat reply, or a
+ * recap of a long conversation's oldest turns (never shown, sent upstream in their place).
+ */
+export type CompletionPurpose = "analysis" | "summary" | "chat" | "recap";
 
 /** One earlier turn of a conversation. */
 export interface ChatTurn {
@@ -46,6 +49,8 @@ export interface CompletionRequest {
   history: ChatTurn[];
   /** Summary: the analysis text this stage just produced. */
   analysis?: string;
+  /** Recap: the earlier recap that `history` is folded into. */
+  recap?: string;
   /** Chat about a workflow run: that run's stages as they stand. */
   about?: StageText[];
   /** Aborting it must stop the upstream call at once. */

@@ -3,6 +3,7 @@ import { getCase } from "../cases/cases.ts";
 import type { CompletionRequest } from "./provider.ts";
 import { chatReply } from "./scripted-chat.ts";
 import { followUpReply } from "./scripted-followup.ts";
+import { scriptedRecap } from "./scripted-recap.ts";
 import { caseScript } from "./scripts/case-scripts.ts";
 import { isScriptStage } from "./scripts/script-stages.ts";
 
@@ -27,6 +28,8 @@ export function scriptedText(request: ScriptedTextRequest): ScriptedText {
       return followUp ??
         chatReply(message, clinicalCase && script && { clinicalCase, facts: script.chat });
     }
+    case "recap":
+      return { reasoning: "", answer: scriptedRecap(request) };
     case "analysis":
     case "summary": {
       const stage = request.stage;

@@ -101,7 +101,9 @@ export function pacedStream(
         if (step.silenceMs !== undefined) {
           const shortened = Math.round(step.waitMs * factor);
           controller.enqueue(
-            encoder.encode(`: silence ${Math.round(step.silenceMs)} ms shortened to ${shortened} ms\n\n`),
+            encoder.encode(
+              `: silence ${Math.round(step.silenceMs)} ms shortened to ${shortened} ms\n\n`,
+            ),
           );
         }
         for (const bytes of run.log.frameBytes(position, position + 1)) controller.enqueue(bytes);

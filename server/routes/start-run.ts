@@ -11,6 +11,7 @@ import { callerOf } from "../auth/identity.ts";
 import { clientKey } from "../http/client-key.ts";
 import { HttpError } from "../http/errors.ts";
 import { chatTurns } from "../runs/chat-history.ts";
+import { recalledTurns } from "../runs/history-summary.ts";
 import { CHAT_PLAN, driveChat } from "../runs/chat-run.ts";
 import { settle, type Upstream } from "../runs/drive.ts";
 import { OverloadedError, type RunSpec } from "../runs/run-registry.ts";
@@ -76,15 +77,28 @@ export async function startChat(
   if (aboutRunId !== undefined) await requireRun(ctx, c, aboutRunId, READ);
   const about = await chatContext(ctx, { caseId: existing?.caseId ?? askedCaseId, aboutRunId });
   const { caseId } = about;
-  const { history, retryOf } = chatTurns(existing?.messages ?? [], message, {
+  const { history, retryOf, earlier } = chatTurns(existing?.messages ?? [], message, {
     maxChars: ctx.config.historyMaxChars,
   });
   const id = existing?.id ?? ctx.newId();
   const withCase = caseId === undefined ? {} : { caseId };
   const run = await startRun(ctx, c, {
     spec: { kind: "chat", plan: CHAT_PLAN, conversationId: id, ...withCase, ...about.spec },
-    drive: (run) =>
-      driveChat(run, upstreamOf(ctx), { history, ...withCase, ...about.prompt(history) }),
+    drive: async (run) => {
+      // Once: the model for a run is chosen when it is asked for (a demo fault belongs to one run).
+      const upstream = upstreamOf(ctx);
+      const turns = await recalledTurns(run, {
+        conversationId: id,
+        earlier,
+        message,
+        fallback: history,
+        maxChars: ctx.config.historyMaxChars,
+        summaries: ctx.summaries,
+        upstream,
+        log: ctx.log,
+      });
+      await driveChat(run, upstream, { history: turns, ...withCase, ...about.prompt(turns) });
+    },
     action: retryOf ? "retry" : "message",
     prepare: async (info) => {
       if (!existing) {

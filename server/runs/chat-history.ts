@@ -7,10 +7,11 @@
 import type { ChatTurn } from "../providers/provider.ts";
 import type { StoredMessage } from "../storage/store.ts";
 
-/** The turns for the model, and the stored user message a retry repeats. */
+/** The turns for the model, the stored user message a retry repeats, and the messages before. */
 export interface ChatTurns {
   history: ChatTurn[];
   retryOf?: StoredMessage;
+  earlier: readonly StoredMessage[];
 }
 
 /** Builds the turns for `message` after `messages`, keeping at most `maxChars` of earlier text. */
@@ -34,6 +35,7 @@ export function chatTurns(
   return {
     history: [...kept, { role: "user", content: message }],
     ...(retryOf ? { retryOf } : {}),
+    earlier,
   };
 }
 

@@ -1,19 +1,24 @@
 /**
- * The runs of this process: live runs in memory, finished ones kept for RUN_TTL_MS and then
- * replayed from storage. Enforces MAX_CONCURRENT_RUNS and the orphan grace (DESIGN.md §3). With
- * a shared log (REDIS_URL) it also publishes its runs there, mirrors runs of other instances for
- * local viewers, and carries cancels and viewer presence across instances.
+ * The runs of this process: live runs in memory, the most recent finished ones kept (up to
+ * RUN_TTL_MS and a budget of log bytes) and the others replayed from storage. Enforces
+ * MAX_CONCURRENT_RUNS and the orphan grace (DESIGN.md §3). With a shared log (REDIS_URL) it
+ * also publishes its runs there, mirrors runs of other instances for local viewers, and carries
+ * cancels and viewer presence across instances.
  */
 import type { SequencedEvent } from "../../protocol/events.ts";
 import type { Logger } from "../log.ts";
 import type { RunCheckpoint, RunStore } from "../storage/store.ts";
 import { Checkpoints } from "./checkpoints.ts";
+import { FinishedRuns } from "./finished-runs.ts";
 import { SHUTDOWN_MESSAGE } from "./error-messages.ts";
 import { LiveRun } from "./live-run.ts";
 import { Run, type RunInfo } from "./run.ts";
 import { Mirrors } from "./mirrors.ts";
 import type { SharedRuns } from "./shared-runs.ts";
 import type { Clock, TimerHandle } from "./timers.ts";
+
+/** Log bytes of the finished runs kept in memory; a few workflow runs, dozens of chats. */
+const FINISHED_RUNS_BYTES = 1 << 20;
 
 /** Thrown when MAX_CONCURRENT_RUNS runs are already in flight. */
 export class OverloadedError extends Error {
@@ -52,6 +57,11 @@ export class RunRegistry {
   /** Checkpoints of live runs, with the embedded store only. */
   readonly #checkpoints: Checkpoints | undefined;
   readonly #options: RegistryOptions;
+  /** Finished runs that the store holds too, so that they may leave memory before their TTL. */
+  readonly #finished = new FinishedRuns(FINISHED_RUNS_BYTES, (runId) => {
+    this.#clearTimer(runId);
+    this.#runs.delete(runId);
+  });
   #running = 0;
   #closed = false;
 
@@ -198,6 +208,7 @@ export class RunRegistry {
     for (const timer of this.#timers.values()) this.#options.clock.clearTimeout(timer);
     this.#timers.clear();
     this.#checkpoints?.clear();
+    this.#finished.clear();
     this.#runs.clear();
     this.#mirrors?.close();
   }
@@ -254,7 +265,10 @@ export class RunRegistry {
       );
     }
     try {
-      store?.saveRun(run.info, run.log.eventsJson());
+      if (store) {
+        store.saveRun(run.info, run.log.eventsJson());
+        if (!shared) this.#finished.add(run.info.id, run.log.allocatedBytes);
+      }
     } catch (error) {
       log("run_save_failed", { runId: run.info.id, error: (error as Error).name });
     }
@@ -264,6 +278,7 @@ export class RunRegistry {
       run.info.id,
       clock.setTimeout(() => {
         this.#timers.delete(run.info.id);
+        this.#finished.delete(run.info.id);
         this.#runs.delete(run.info.id);
       }, runTtlMs),
     );

@@ -22,6 +22,9 @@ const SCHEMA = `
     role TEXT NOT NULL, content TEXT NOT NULL, reasoning TEXT NOT NULL, status TEXT NOT NULL,
     run_id TEXT NOT NULL, created_at REAL NOT NULL);
   CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, position);
+  CREATE TABLE IF NOT EXISTS conversation_summaries (
+    conversation_id TEXT PRIMARY KEY REFERENCES conversations(id), covers INTEGER NOT NULL,
+    text TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, info TEXT NOT NULL, events TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS run_checkpoints (
@@ -89,6 +92,16 @@ export function openSqliteStore(path: string): Store {
     NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.created_at >= ?1)`;
   const purgeMessages = db.prepare(
     `DELETE FROM messages WHERE conversation_id IN (${staleConversations})`,
+  );
+  const purgeSummaries = db.prepare(
+    `DELETE FROM conversation_summaries WHERE conversation_id IN (${staleConversations})`,
+  );
+  const selectSummary = db.prepare(
+    "SELECT covers, text FROM conversation_summaries WHERE conversation_id = ?",
+  );
+  const upsertSummary = db.prepare(
+    `INSERT INTO conversation_summaries (conversation_id, covers, text) VALUES (?, ?, ?)
+     ON CONFLICT (conversation_id) DO UPDATE SET covers = excluded.covers, text = excluded.text`,
   );
   const purgeConversations = db.prepare(
     `DELETE FROM conversations WHERE id IN (${staleConversations})`,
@@ -173,10 +186,18 @@ export function openSqliteStore(path: string): Store {
         return lost.length;
       });
     },
+    loadSummary(conversationId) {
+      const row = selectSummary.get(conversationId) as { covers: number; text: string } | undefined;
+      return row && { covers: Number(row.covers), text: JSON.parse(row.text) };
+    },
+    saveSummary(conversationId, { covers, text }) {
+      upsertSummary.run(conversationId, covers, JSON.stringify(text));
+    },
     purgeBefore(cutoff) {
       return transaction(() => {
         const runs = Number(purgeRuns.run(cutoff).changes) + Number(purgeLost.run(cutoff).changes);
         purgeMessages.run(cutoff);
+        purgeSummaries.run(cutoff);
         return { runs, conversations: Number(purgeConversations.run(cutoff).changes) };
       });
     },

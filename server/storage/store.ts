@@ -1,4 +1,5 @@
 /** What the server keeps on disk: conversations, messages and the logs of finished runs. */
+import type { HistorySummary } from "./summaries.ts";
 import type { Panel, SequencedEvent } from "../../protocol/events.ts";
 import type { RunInfo } from "../runs/run.ts";
 
@@ -50,6 +51,9 @@ export interface ConversationStore {
   createConversation(conversation: Omit<StoredConversation, "messages">): void;
   getConversation(id: string): StoredConversation | undefined;
   addMessage(conversationId: string, message: StoredMessage): void;
+  /** The cached summary of the conversation's oldest messages, if one was made. */
+  loadSummary(conversationId: string): HistorySummary | undefined;
+  saveSummary(conversationId: string, summary: HistorySummary): void;
 }
 
 /** All of the storage the app needs. */

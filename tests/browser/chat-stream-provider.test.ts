@@ -2,18 +2,25 @@ import "../../widgets/index.ts";
 import type { StreamProvider } from "../../widgets/stream-provider.ts";
 import type { StreamDoneEvent } from "../../widgets/events.ts";
 import { panelText } from "../../widgets/state/view-queries.ts";
+import { chatRun, type RunLog, scriptedStream, workflowRun } from "../../widgets/testing/index.ts";
 import { assert, assertEqual, settle, shadow, textOf } from "./view-fixture.ts";
 
 let host: HTMLElement | undefined;
 afterEach(() => host?.remove());
 
-/** Mounts `markup` and resolves with its provider and the `stream-done` event that ends the run. */
+/**
+ * Mounts `markup` with its provider fed by a scripted stream of `log` (written where `markup` says
+ * `SRC`), and resolves with the provider and the `stream-done` event that ends the run.
+ */
 function mountProvider(
   markup: string,
+  log: RunLog,
 ): { provider: StreamProvider; done: Promise<StreamDoneEvent> } {
+  const stream = scriptedStream(log);
   host = document.createElement("div");
-  host.innerHTML = markup;
+  host.innerHTML = markup.replace("SRC", stream.src);
   const provider = host.querySelector("stream-provider")!;
+  provider.fetch = stream.fetch;
   const done = new Promise<StreamDoneEvent>((resolve) =>
     provider.addEventListener("stream-done", (event) => resolve(event as StreamDoneEvent), {
       once: true,
@@ -26,14 +33,15 @@ function mountProvider(
 /** Markdown syntax that would be left on screen if the text had not been rendered. */
 const LITERAL_MARKUP = /\*\*|^#{1,6} |^\|.*\|$|```/m;
 
-describe("<reasoning-panel> and <chat-stream> with the real provider and server", () => {
-  it("render a whole scripted workflow in both panels", async () => {
-    const { cases } = await (await fetch("/api/cases")).json() as { cases: { id: string }[] };
-    const { provider, done } = mountProvider(`
-      <stream-provider src="/api/cases/${cases[0].id}/workflow/start/stream" autostart>
+describe("<reasoning-panel> and <chat-stream> with the real provider", () => {
+  it("render a whole recorded workflow in both panels", async () => {
+    const { provider, done } = mountProvider(
+      `<stream-provider src="SRC" autostart>
         <reasoning-panel></reasoning-panel>
         <chat-stream></chat-stream>
-      </stream-provider>`);
+      </stream-provider>`,
+      workflowRun,
+    );
     const finished = await done;
     assertEqual([finished.finishReason, finished.verified], ["stop", true]);
     const panel = host!.querySelector("reasoning-panel")!;
@@ -79,6 +87,7 @@ describe("<reasoning-panel> and <chat-stream> with the real provider and server"
   it("sends a message from the composer and streams the reply", async () => {
     const { done } = mountProvider(
       `<stream-provider><chat-stream composer></chat-stream></stream-provider>`,
+      chatRun,
     );
     const chat = host!.querySelector("chat-stream")!;
     await settle(chat);

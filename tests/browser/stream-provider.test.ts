@@ -11,6 +11,7 @@ import { panelText } from "../../widgets/state/view-queries.ts";
 import { armFault, probeRun, resetServer, setPace, setStreaming } from "./support/api.ts";
 import { assert, assertEqual } from "./support/assert.ts";
 import { stubFetch } from "./support/fetch-stub.ts";
+import { chatRun, scriptedStream, workflowRun } from "../../widgets/testing/index.ts";
 import { mount, nextEvent, recordEvents, unmountAll, waitFor } from "./support/dom.ts";
 
 const CASE = "chest-pain-acs";
@@ -251,7 +252,7 @@ describe("<stream-provider>", () => {
     );
   });
 
-  it("keeps a message sent while the saved history is still loading", async () => {
+  it("keeps a message sent right after a reload, after the saved exchange it continues", async () => {
     sessionStorage.clear();
     const provider = mount<StreamProvider>(
       `<stream-provider resume-key="chat-race"></stream-provider>`,
@@ -263,9 +264,10 @@ describe("<stream-provider>", () => {
     );
     const done = await runToEnd(reloaded, () => reloaded.send("Second question"));
     assertEqual(done.finishReason, "stop", "second reply finished");
+    // The saved view shows the first exchange at once, before anything can be sent.
     assertEqual(
       reloaded.view.messages.filter((m) => m.role === "user").map((m) => m.content),
-      ["Second question"],
+      ["First question", "Second question"],
       "the message sent after the reload is kept",
     );
   });
@@ -523,19 +525,24 @@ describe("<stream-provider>", () => {
   });
 
   it("fires its events through shadow roots up to the document", async () => {
+    const stream = scriptedStream(chatRun);
     const host = mount("<div></div>");
     const root = host.attachShadow({ mode: "open" });
-    root.innerHTML = `<stream-provider src="${STAGE_SRC}"></stream-provider>`;
+    root.innerHTML = `<stream-provider src="${stream.src}"></stream-provider>`;
     const provider = root.querySelector("stream-provider")!;
+    provider.fetch = stream.fetch;
     const done = nextEvent<StreamDoneEvent>(document, "stream-done");
     provider.start();
     assertEqual((await done).verified, true, "stream-done seen by the document");
   });
 
   it("starts on its own with autostart", async () => {
-    const provider = mount<StreamProvider>(
-      `<stream-provider src="${STAGE_SRC}" autostart></stream-provider>`,
-    );
+    const stream = scriptedStream(workflowRun);
+    const provider = document.createElement("stream-provider");
+    provider.fetch = stream.fetch;
+    provider.setAttribute("src", stream.src);
+    provider.setAttribute("autostart", "");
+    mount("<div></div>").append(provider);
     const done = await nextEvent<StreamDoneEvent>(provider, "stream-done");
     assertEqual([done.finishReason, done.verified], ["stop", true], "finish");
   });

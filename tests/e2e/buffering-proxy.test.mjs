@@ -4,6 +4,10 @@
 // finds the path holding the stream back and goes on by long-poll — and the run ends verified; through nginx's
 // default configuration, which honours the header, the provider stays on SSE. Run `npm run build` first when
 // running it alone. nginx and the server are stopped in `after`, whatever happened.
+//
+// The server sends gzip-encoded streams (SSE_COMPRESSION, flushed after every event); a second server with it
+// off, behind the same two proxies, shows that first words arrive no later with compression, through either proxy
+// and straight from the server.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -20,6 +24,8 @@ const SERVER_ENV = { SCRIPTED_CHARS_PER_SEC: "240", SCRIPTED_FIRST_TOKEN_MS: "40
 /** A chat reply is short: at this pace it streams for several seconds, as a slower model's would. */
 const CHAT_PACE = 80;
 const FIRST_WORDS_MS = 3000;
+/** How much later first words may come with compression and still count as the same: one run's noise here. */
+const NOISE_MS = 300;
 const RUN_TIMEOUT_MS = 60_000;
 
 /**
@@ -37,14 +43,22 @@ const BUFFERING = `proxy_buffering on;
 const dir = mkdtempSync(`${tmpdir()}/nginx-e2e-`);
 const proxies = [];
 let server;
+/** The same server with SSE_COMPRESSION=off, and its two proxies. */
+let plainServer;
+const plainProxies = [];
 let browser;
 
 before(async () => {
   const nginx = ensureNginx();
   server = await startDenoServer({ env: SERVER_ENV });
+  plainServer = await startDenoServer({ env: { ...SERVER_ENV, SSE_COMPRESSION: "off" } });
   proxies.push(
     await startNginx(nginx, "buffering", BUFFERING),
     await startNginx(nginx, "default", ""),
+  );
+  plainProxies.push(
+    await startNginx(nginx, "buffering-plain", BUFFERING, plainServer),
+    await startNginx(nginx, "default-plain", "", plainServer),
   );
   browser = await chromium.launch({
     executablePath: process.env.CHROME_PATH || "/usr/bin/chromium",
@@ -54,8 +68,9 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {});
-  await Promise.all(proxies.map((proxy) => proxy.stop()));
+  await Promise.all([...proxies, ...plainProxies].map((proxy) => proxy.stop()));
   await server?.stop();
+  await plainServer?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -72,9 +87,9 @@ function freePort() {
 }
 
 /** Starts nginx in the foreground from a config in the temp folder; resolves once it accepts requests. */
-async function startNginx(nginx, name, extra) {
+async function startNginx(nginx, name, extra, target = server) {
   const port = await freePort();
-  const upstream = new URL(server.origin);
+  const upstream = new URL(target.origin);
   const prefix = `${dir}/${name}`;
   const config = `${prefix}.conf`;
   writeFileSync(
@@ -143,6 +158,14 @@ const HOST_PAGE = `<!doctype html><html lang="en"><body>
 async function runThrough(proxy, start, { bufferDetectMs = 2000 } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  // How each SSE response was encoded on its way to the browser.
+  const encodings = [];
+  page.on("response", (response) => {
+    const headers = response.headers();
+    if (headers["content-type"]?.startsWith("text/event-stream")) {
+      encodings.push(headers["content-encoding"] ?? "none");
+    }
+  });
   try {
     await page.route(`${proxy.origin}/host.html`, (route) =>
       route.fulfill({
@@ -151,7 +174,7 @@ async function runThrough(proxy, start, { bufferDetectMs = 2000 } = {}) {
       }));
     await page.goto(`${proxy.origin}/host.html`);
     await page.waitForFunction(() => customElements.get("stream-provider"));
-    return await page.evaluate(
+    const result = await page.evaluate(
       async ({ start, timeoutMs }) => {
         const provider = document.getElementById("provider");
         /** Every text node under the provider, shadow roots included. */
@@ -218,6 +241,7 @@ async function runThrough(proxy, start, { bufferDetectMs = 2000 } = {}) {
       },
       { start: start.toString(), timeoutMs: RUN_TIMEOUT_MS },
     );
+    return { ...result, encodings };
   } finally {
     await context.close();
   }
@@ -243,8 +267,8 @@ async function analyseCase(provider) {
 const [buffering, plain] = [() => proxies[0], () => proxies[1]];
 
 /** Sets the scripted model's pace through the demo controls, straight at the server. */
-async function setPace(charsPerSec) {
-  const response = await fetch(`${server.origin}/api/demo/pace`, {
+async function setPace(charsPerSec, target = server) {
+  const response = await fetch(`${target.origin}/api/demo/pace`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ charsPerSec }),
@@ -254,12 +278,12 @@ async function setPace(charsPerSec) {
 }
 
 /** Runs a chat question at the chat pace, then puts the default pace back. */
-async function chatThrough(proxy, options) {
-  await setPace(CHAT_PACE);
+async function chatThrough(proxy, options, target = server) {
+  await setPace(CHAT_PACE, target);
   try {
     return await runThrough(proxy, askChat, options);
   } finally {
-    await setPace(Number(SERVER_ENV.SCRIPTED_CHARS_PER_SEC));
+    await setPace(Number(SERVER_ENV.SCRIPTED_CHARS_PER_SEC), target);
   }
 }
 
@@ -302,3 +326,37 @@ test("through nginx's default configuration, the provider stays on SSE", async (
   assert.deepEqual(result.transports, ["fetch"]);
   assert.ok(result.firstWordsMs <= FIRST_WORDS_MS, `first words after ${result.firstWordsMs} ms`);
 });
+
+/**
+ * Where a stream can be read, as [path, the server behind it], with compression on and off; and whether the
+ * path holds the stream's head back too (the buffering proxy: the provider goes on by long-poll before it comes).
+ */
+const PATHS = [
+  ["straight from the server", () => [server, server], () => [plainServer, plainServer], false],
+  ["through nginx's default configuration", () => [proxies[1], server], () => [plainProxies[1], plainServer], false],
+  ["through a buffering proxy", () => [proxies[0], server], () => [plainProxies[0], plainServer], true],
+];
+
+for (const [where, gzipped, plain, held] of PATHS) {
+  test(`${where}, a gzip-encoded stream shows its first words no later than a plain one`, async () => {
+    const [gzipPath, gzipServer] = gzipped();
+    const [plainPath, plainTarget] = plain();
+    const withGzip = await chatThrough(gzipPath, {}, gzipServer);
+    const without = await chatThrough(plainPath, {}, plainTarget);
+    console.log(
+      `${where}: first words after ${Math.round(withGzip.firstWordsMs)} ms with gzip, ` +
+        `${Math.round(without.firstWordsMs)} ms without`,
+    );
+    assert.deepEqual([withGzip.finishReason, withGzip.verified], ["stop", true]);
+    assert.deepEqual(withGzip.view, withGzip.server, "decoded through gzip, the text is the server's");
+    assert.deepEqual(
+      [withGzip.encodings[0], without.encodings[0]],
+      held ? [undefined, undefined] : ["gzip", "none"],
+      "how the streams reached the browser",
+    );
+    assert.ok(
+      withGzip.firstWordsMs <= without.firstWordsMs + NOISE_MS,
+      `${withGzip.firstWordsMs} ms with gzip, ${without.firstWordsMs} ms without`,
+    );
+  });
+}

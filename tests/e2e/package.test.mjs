@@ -54,6 +54,8 @@ test("the tarball holds the bundles, their declarations and the manifest, and no
     "dist/stream-widgets.d.ts",
     "dist/stream-widgets.js",
     "dist/stream-widgets.min.js",
+    "dist/testing.d.ts",
+    "dist/testing.js",
     "package.json",
   ]);
 });

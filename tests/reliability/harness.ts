@@ -27,6 +27,8 @@ export const TEST_ENV: Record<string, string> = {
   HEARTBEAT_MS: "60000",
   CORS_ORIGINS: "https://portal.example",
   DEMO_CONTROLS: "false",
+  // The proxies count SSE messages and bytes on the wire: plain streams, whatever the client accepts.
+  SSE_COMPRESSION: "off",
 };
 
 /** A served app and what the tests observe of it. */

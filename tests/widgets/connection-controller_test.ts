@@ -45,6 +45,7 @@ function setup(settings: Partial<ConnectionSettings> = {}, random = () => 0) {
       EventSource: native.EventSource,
       setTimeout: clock.setTimeout,
       clearTimeout: clock.clearTimeout,
+      now: clock.now,
       random,
       ...page,
     },
@@ -296,7 +297,7 @@ Deno.test("controller sends a chat through the batch endpoint when streaming is 
       panels: { reasoning: "", chat: "Because" },
     }),
   );
-  controller.joinConversation("c7");
+  controller.continueFrom({ conversationId: "c7" });
   controller.chat("", { message: "Why?" });
   await flush();
   assert.equal(network.calls[1].url, "/api/chat");

@@ -99,9 +99,9 @@ export class ConnectionController implements ReactiveController {
     this.#begin({ kind: "chat", apiBase, request: body });
   }
 
-  /** Continues the saved conversation `conversationId` (a reloaded page found it). */
-  joinConversation(conversationId: string): void {
-    this.#position = { ...this.#position, conversationId };
+  /** Continues a saved place a reloaded page found: its conversation, or its run up to `seq`. */
+  continueFrom(place: Partial<RunPosition>): void {
+    this.#position = { ...this.#position, ...place };
   }
 
   /** A JSON request to the API with the provider's headers (cancel, history). Never rejects. */

@@ -67,15 +67,24 @@ export class LiveConnection {
     this.#abort.abort();
   }
 
-  /** Something arrived: the stall countdown starts again. */
+  /**
+   * Something arrived: the stall countdown starts again. One timer serves many events: when it
+   * fires early (something arrived since it was set) it waits out the rest of the countdown, so an
+   * event costs no timer of its own.
+   */
   #watch(): void {
     if (this.#abort.signal.aborted) return;
     this.#heardAt = this.#env.now();
-    this.#unwatch();
+    if (this.#stallTimer === undefined) this.#arm(this.#stallMs);
+  }
+
+  #arm(ms: number): void {
     this.#stallTimer = this.#env.setTimeout(() => {
       this.#stallTimer = undefined;
-      this.close();
-    }, this.#stallMs);
+      const left = this.#stallMs - this.silentMs;
+      if (left > 0) this.#arm(left);
+      else this.close();
+    }, ms);
   }
 
   #unwatch(): void {

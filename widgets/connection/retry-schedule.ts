@@ -1,7 +1,9 @@
 /**
  * When a dead connection tries again: exponential backoff with full jitter between attempts,
  * never sooner than the server asked (`retry:`, `Retry-After`), and at once when the page becomes
- * visible again or the browser comes back online.
+ * visible again or the browser comes back online. While the browser is offline an attempt would
+ * fail at once: the retry waits for `online` instead, and the wait counts as no attempt, so an
+ * hour on a ward without Wi-Fi does not use up `max-retries`.
  */
 import { backoffDelay } from "./backoff.ts";
 import type { ConnectionSettings } from "./connection-types.ts";
@@ -58,6 +60,10 @@ export class RetrySchedule {
 
   /** Schedules `retry` as the next attempt; false once `max-retries` attempts in a row failed. */
   schedule(retry: () => void, floorMs = 0): boolean {
+    if (this.#env.window.navigator?.onLine === false) {
+      this.#due = retry;
+      return true;
+    }
     this.#attempt++;
     if (this.#attempt > this.#settings().maxRetries) return false;
     this.#due = retry;
@@ -82,9 +88,9 @@ export class RetrySchedule {
     due?.();
   }
 
-  /** A retry waiting for its timer runs at once when the page can connect again. */
+  /** A retry waiting for its timer, or for the network, runs at once when the page can connect. */
   #wake = (): void => {
-    if (this.#timer === undefined || this.#env.document.visibilityState === "hidden") return;
+    if (this.#due === undefined || this.#env.document.visibilityState === "hidden") return;
     this.#env.clearTimeout(this.#timer);
     this.#fire();
   };

@@ -2,8 +2,8 @@
  * What `resume-key` keeps in sessionStorage so a reload picks the work up again: the run in
  * flight, the `src` that started it (Retry starts it again), the conversation, and the workflow
  * run the page shows (finished or not: a reload replays it instead of running it again). The view
- * itself is not stored, so a reloaded page replays runs from their start; a stored cursor would
- * point past text the new page never received.
+ * is kept apart (`saved-view.ts`), with its cursor: a cursor alone would point past text a new page
+ * never received.
  */
 
 /** One provider's saved place. */
