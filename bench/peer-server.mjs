@@ -22,6 +22,7 @@ const TEXT =
   "for emergent catheterisation. Blood pressure 142/88, heart rate 96, SpO2 97% on room air. ";
 const CHUNKS = wordChunks(TEXT.repeat(8));
 
+/** Cuts text into pieces of at most 10 characters, ending after a space when one is near. */
 function wordChunks(text) {
   const chunks = [];
   for (let at = 0; at < text.length;) {
@@ -88,7 +89,7 @@ function handle(request, response) {
   request.resume();
   const result = streamText({
     model: new MockLanguageModelV2({
-      doStream: async () => ({ stream: timedStream(chunks, rate, first) }),
+      doStream: () => Promise.resolve({ stream: timedStream(chunks, rate, first) }),
     }),
     prompt: "hello",
     abortSignal: abort.signal,

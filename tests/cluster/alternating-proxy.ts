@@ -38,6 +38,9 @@ export function startAlternatingProxy(upstreams: string[]): Promise<AlternatingP
           signal: request.signal,
         });
         const out = new Headers(response.headers);
+        // fetch has decoded a gzip body already: what goes on is the plain body.
+        out.delete("content-encoding");
+        out.delete("content-length");
         out.set("x-upstream", String(index));
         return new Response(response.body, { status: response.status, headers: out });
       } catch {
