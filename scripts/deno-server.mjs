@@ -34,7 +34,10 @@ export function startDenoServer({ env = {}, log = () => {} } = {}) {
     });
   return new Promise((resolve, reject) => {
     let output = "";
-    const timer = setTimeout(() => reject(new Error(`Server did not start within 30 s:\n${output}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`Server did not start within 30 s:\n${output}`)),
+      30_000,
+    );
     const onData = (chunk) => {
       const text = chunk.toString();
       log(text);

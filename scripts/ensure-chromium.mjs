@@ -29,8 +29,13 @@ export function ensureChromium() {
   console.log("Installing Debian's chromium package …");
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit", env });
-  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], { stdio: "inherit", env });
-  if (!existsSync("/usr/bin/chromium")) throw new Error("Chromium install finished but /usr/bin/chromium is missing");
+  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], {
+    stdio: "inherit",
+    env,
+  });
+  if (!existsSync("/usr/bin/chromium")) {
+    throw new Error("Chromium install finished but /usr/bin/chromium is missing");
+  }
   return "/usr/bin/chromium";
 }
 

@@ -40,10 +40,12 @@ function record(name, { passed, failed }, code) {
 }
 
 async function checkAndLint() {
-  for (const [name, args] of [
-    ["type check", ["check", "server", "protocol", "widgets", "tests", "demo"]],
-    ["lint", ["lint"]],
-  ]) {
+  for (
+    const [name, args] of [
+      ["type check", ["check", "server", "protocol", "widgets", "tests", "demo"]],
+      ["lint", ["lint"]],
+    ]
+  ) {
     const { code } = await run(deno, args);
     record(name, { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 }, code);
   }
@@ -52,17 +54,28 @@ async function checkAndLint() {
 async function denoTests() {
   const { code, output } = await run(deno, ["test", "-A"]);
   const summary = [...output.matchAll(/^(?:ok|FAILED) \| (\d+) passed.*?\| (\d+) failed/gm)].at(-1);
-  record("deno test", { passed: Number(summary?.[1] ?? 0), failed: Number(summary?.[2] ?? 0) }, code);
+  record(
+    "deno test",
+    { passed: Number(summary?.[1] ?? 0), failed: Number(summary?.[2] ?? 0) },
+    code,
+  );
 }
 
 async function browserTests(chromePath) {
   const resultFile = `${root}.test-results/wtr.json`;
   rmSync(resultFile, { force: true });
   const bin = `${root}node_modules/@web/test-runner/dist/bin.js`;
-  const { code } = await run(process.execPath, [bin, "--config", "web-test-runner.config.mjs", "--static-logging"], {
+  const { code } = await run(process.execPath, [
+    bin,
+    "--config",
+    "web-test-runner.config.mjs",
+    "--static-logging",
+  ], {
     CHROME_PATH: chromePath,
   });
-  const counts = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, "utf8")) : { passed: 0, failed: 0 };
+  const counts = existsSync(resultFile)
+    ? JSON.parse(readFileSync(resultFile, "utf8"))
+    : { passed: 0, failed: 0 };
   record("browser tests", counts, code);
 }
 
@@ -70,7 +83,10 @@ async function endToEndTests(chromePath) {
   const dir = `${root}tests/e2e`;
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".test.mjs")) : [];
   if (files.length === 0) return;
-  const { code, output } = await run(process.execPath, ["--test", ...files.map((f) => `${dir}/${f}`)], {
+  const { code, output } = await run(process.execPath, [
+    "--test",
+    ...files.map((f) => `${dir}/${f}`),
+  ], {
     CHROME_PATH: chromePath,
   });
   const number = (label) => Number(new RegExp(`^# ${label} (\\d+)`, "m").exec(output)?.[1] ?? 0);

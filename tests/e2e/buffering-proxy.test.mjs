@@ -333,8 +333,18 @@ test("through nginx's default configuration, the provider stays on SSE", async (
  */
 const PATHS = [
   ["straight from the server", () => [server, server], () => [plainServer, plainServer], false],
-  ["through nginx's default configuration", () => [proxies[1], server], () => [plainProxies[1], plainServer], false],
-  ["through a buffering proxy", () => [proxies[0], server], () => [plainProxies[0], plainServer], true],
+  [
+    "through nginx's default configuration",
+    () => [proxies[1], server],
+    () => [plainProxies[1], plainServer],
+    false,
+  ],
+  [
+    "through a buffering proxy",
+    () => [proxies[0], server],
+    () => [plainProxies[0], plainServer],
+    true,
+  ],
 ];
 
 for (const [where, gzipped, plain, held] of PATHS) {
@@ -348,7 +358,11 @@ for (const [where, gzipped, plain, held] of PATHS) {
         `${Math.round(without.firstWordsMs)} ms without`,
     );
     assert.deepEqual([withGzip.finishReason, withGzip.verified], ["stop", true]);
-    assert.deepEqual(withGzip.view, withGzip.server, "decoded through gzip, the text is the server's");
+    assert.deepEqual(
+      withGzip.view,
+      withGzip.server,
+      "decoded through gzip, the text is the server's",
+    );
     assert.deepEqual(
       [withGzip.encodings[0], without.encodings[0]],
       held ? [undefined, undefined] : ["gzip", "none"],

@@ -11,7 +11,11 @@ import { CHROMIUM_ARGS } from "../../scripts/ensure-chromium.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 /** Slow enough that the reply is still being written across the reload and the time offline. */
-const SERVER_ENV = { SCRIPTED_CHARS_PER_SEC: "60", SCRIPTED_FIRST_TOKEN_MS: "0", ORPHAN_GRACE_MS: "60000" };
+const SERVER_ENV = {
+  SCRIPTED_CHARS_PER_SEC: "60",
+  SCRIPTED_FIRST_TOKEN_MS: "0",
+  ORPHAN_GRACE_MS: "60000",
+};
 const HOST_PAGE = `<!doctype html><html lang="en"><body>
 <stream-provider id="provider" resume-key="ward-4">
   <reasoning-panel></reasoning-panel>
@@ -39,7 +43,9 @@ after(async () => {
 /** The chat panel's reply text, shadow roots included, and whether the offline notice shows. */
 function shownReply() {
   const chat = document.querySelector("chat-stream");
-  const replies = [...chat.shadowRoot.querySelectorAll('[part~="message-assistant"] [part~="message-content"]')];
+  const replies = [
+    ...chat.shadowRoot.querySelectorAll('[part~="message-assistant"] [part~="message-content"]'),
+  ];
   return {
     text: replies.map((node) => node.textContent).join(""),
     offline: chat.shadowRoot.querySelector('[part~="connection-offline"]') !== null,
@@ -51,8 +57,10 @@ test("a page reloaded offline shows the last text, marked offline, and resumes e
   const page = await context.newPage();
   try {
     // The page and the bundle come from the test, as from the browser's cache: the API does not.
-    await page.route(`${server.origin}/host.html`, (route) =>
-      route.fulfill({ contentType: "text/html", body: HOST_PAGE }));
+    await page.route(
+      `${server.origin}/host.html`,
+      (route) => route.fulfill({ contentType: "text/html", body: HOST_PAGE }),
+    );
     await page.route(`${server.origin}/dist/stream-widgets.js`, (route) =>
       route.fulfill({
         contentType: "text/javascript",
@@ -63,12 +71,18 @@ test("a page reloaded offline shows the last text, marked offline, and resumes e
     page.on("request", (request) => {
       const url = new URL(request.url());
       if (url.pathname.endsWith("/stream")) streams.push(request.headers()["last-event-id"] ?? "");
-      if (request.method() === "POST" && url.pathname === "/api/chat/messages") posts.push(url.pathname);
+      if (request.method() === "POST" && url.pathname === "/api/chat/messages") {
+        posts.push(url.pathname);
+      }
     });
     await page.goto(`${server.origin}/host.html`);
     await page.waitForFunction(() => customElements.get("stream-provider"));
-    await page.evaluate(() => document.getElementById("provider").send("Summarise the key risks for this patient"));
-    await page.waitForFunction(() => document.getElementById("provider").view.sections.chat[0]?.text.length > 60);
+    await page.evaluate(() =>
+      document.getElementById("provider").send("Summarise the key risks for this patient")
+    );
+    await page.waitForFunction(() =>
+      document.getElementById("provider").view.sections.chat[0]?.text.length > 60
+    );
 
     await context.setOffline(true);
     await page.reload();
@@ -76,12 +90,19 @@ test("a page reloaded offline shows the last text, marked offline, and resumes e
     await page.waitForFunction(() => document.getElementById("provider").view.lastSeq > 0);
     const saved = await page.evaluate(() => {
       const { view } = document.getElementById("provider");
-      return { runId: view.runId, lastSeq: view.lastSeq, text: view.sections.chat[0].text, status: view.status };
+      return {
+        runId: view.runId,
+        lastSeq: view.lastSeq,
+        text: view.sections.chat[0].text,
+        status: view.status,
+      };
     });
     // The saved text shows, marked offline, before any byte of the network.
     await page.waitForFunction(shownReply);
     const offline = await page.evaluate(shownReply);
-    console.log(`reloaded offline: ${saved.text.length} characters shown up to seq ${saved.lastSeq}`);
+    console.log(
+      `reloaded offline: ${saved.text.length} characters shown up to seq ${saved.lastSeq}`,
+    );
     assert.equal(saved.status, "reconnecting");
     assert.ok(saved.text.length > 60);
     assert.equal(offline.offline, true, "the offline notice shows");
@@ -91,20 +112,30 @@ test("a page reloaded offline shows the last text, marked offline, and resumes e
     // The run went on on the server meanwhile; back online, the page reads it from its cursor.
     const done = page.evaluate(() =>
       new Promise((resolve) =>
-        document.getElementById("provider").addEventListener("stream-done", (event) => resolve(event.detail), {
-          once: true,
-        })
+        document.getElementById("provider").addEventListener(
+          "stream-done",
+          (event) => resolve(event.detail),
+          {
+            once: true,
+          },
+        )
       )
     );
     await context.setOffline(false);
     const { finishReason, verified } = await done;
-    const stored = await page.evaluate(async (runId) => (await fetch(`/api/runs/${runId}`)).json(), saved.runId);
+    const stored = await page.evaluate(
+      async (runId) => (await fetch(`/api/runs/${runId}`)).json(),
+      saved.runId,
+    );
     const final = await page.evaluate(() => document.getElementById("provider").view);
     assert.deepEqual([finishReason, verified], ["stop", true]);
     assert.equal(final.runId, saved.runId, "the same run, not a new one");
     assert.equal(final.sections.chat[0].text, stored.panels.chat);
     assert.equal(posts.length, 1, "the message was sent once");
-    assert.ok(streams.includes(`${saved.runId}.${saved.lastSeq}`), `resumed from the cursor: ${streams}`);
+    assert.ok(
+      streams.includes(`${saved.runId}.${saved.lastSeq}`),
+      `resumed from the cursor: ${streams}`,
+    );
   } finally {
     await context.close();
   }
