@@ -1,10 +1,11 @@
 /**
- * Slow consumers (issue 7 §5): clients that open a stream and never read. The server keeps no
- * per-viewer copy of the log, so its memory stays bounded; a viewer whose unsent backlog passes
- * the bound (1 MiB) is dropped; and a viewer of another run keeps its latency.
+ * Slow consumers: clients that open a stream and never read. The server keeps no per-viewer copy
+ * of the log, so its memory stays bounded; a viewer whose unsent backlog passes the bound (1 MiB)
+ * while it takes nothing for STALL_MS is dropped; and a viewer of another run keeps its latency.
  */
 import assert from "node:assert/strict";
 import type { LlmProvider } from "../../server/providers/provider.ts";
+import { STALL_MS } from "../../server/runs/viewer-set.ts";
 import { followStream, seqProblem } from "../support/sse-client.ts";
 import { FULL, scriptedProvider, startTestServer, type TestServer } from "./harness.ts";
 
@@ -13,7 +14,10 @@ const SLOW_CLIENTS = FULL ? 40 : 10;
 const FIREHOSE_CHARS = 600_000;
 const BACKLOG_BOUND = 1024 * 1024;
 
-/** Chat replies pour out as fast as the run takes them once `opened`; workflow stages are paced. */
+/**
+ * Chat replies pour out as fast as the run takes them once `opened`, then trickle on until the
+ * stalled clients have had time to count as stalled; workflow stages are paced.
+ */
 function mixedProvider(opened: Promise<void>): LlmProvider {
   const paced = scriptedProvider(4);
   return {
@@ -22,11 +26,19 @@ function mixedProvider(opened: Promise<void>): LlmProvider {
       if (request.purpose !== "chat") return yield* paced.stream(request);
       await opened;
       const delta = "lorem ipsum dolor sit amet, ".repeat(40);
+      const started = performance.now();
       for (let sent = 0; sent < FIREHOSE_CHARS; sent += delta.length) {
         request.signal.throwIfAborted();
         yield { channel: "answer", text: delta };
         // Lets sockets and the other run's timers in between deltas, as a network would.
         await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      // However fast the burst went, the run goes on past the stall time: a drop is decided as
+      // events are appended, so some must come after it.
+      while (performance.now() - started < 3 * STALL_MS) {
+        request.signal.throwIfAborted();
+        yield { channel: "answer", text: "lorem ipsum " };
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
       return "stop";
     },
