@@ -8,6 +8,18 @@ export type LastWork =
   | { kind: "send"; message: string }
   | { kind: "attach"; runId: string };
 
+/** What a provider remembers of its work: what Retry repeats, and what follow-ups are about. */
+export class WorkMemory {
+  last?: LastWork;
+  /** The workflow run shown last: follow-up questions are about it. */
+  aboutRunId?: string;
+
+  forget(): void {
+    this.last = undefined;
+    this.aboutRunId = undefined;
+  }
+}
+
 /** What repeating work takes from the provider. */
 export interface WorkActions {
   src: string;

@@ -8,10 +8,11 @@ import { streamContext, type StreamContextValue } from "./context.ts";
 import { defineOnce } from "./define-once.ts";
 import { StreamEventEvent } from "./events.ts";
 import { type PanelDigest, verifyDigest } from "./integrity.ts";
-import { chatBody, type LastWork, repeatWork } from "./last-work.ts";
+import { chatBody, repeatWork, WorkMemory } from "./last-work.ts";
 import { hasSavedWork, lostConversation, resumeSaved } from "./resume-saved.ts";
 import { RunReporter } from "./run-reporter.ts";
 import {
+  accessReported,
   connectionFailed,
   conversationJoined,
   historyLoaded,
@@ -55,16 +56,17 @@ export class StreamProvider extends StreamProviderAttributes {
 
   #state: StreamState = initialStreamState();
   #view: ViewState = viewOf(this.#state);
-  #lastWork?: LastWork;
-  /** The workflow run shown last: follow-up questions are about it. */
-  #aboutRunId?: string;
+  readonly #work = new WorkMemory();
   #localIds = 0;
   readonly #reporter = new RunReporter(this, () => resolveStrings(this.strings));
   readonly #savedPlace = new SavedPlace(() => this.resumeKey);
   readonly #watchers: RunWatchers = new RunWatchers(this, {
     request: (url) => this.#connection.request(url),
     runUrl: (runId) => runUrl(this.#base, runId),
-    changed: () => this.#context?.setValue(this.#contextValue()),
+    changed: (access) => {
+      this.#commit(accessReported(this.#state, access));
+      this.#context?.setValue(this.#contextValue());
+    },
   });
   readonly #context = new ContextProvider(this, {
     context: streamContext,
@@ -101,7 +103,7 @@ export class StreamProvider extends StreamProviderAttributes {
 
   /** Resumes the saved place, or starts `src` with `autostart`, unless work is under way. */
   #pickUp(): void {
-    if (!this.isConnected || this.#view.status !== "idle" || this.#lastWork) return;
+    if (!this.isConnected || this.#view.status !== "idle" || this.#work.last) return;
     const saved = this.#savedPlace.load();
     if (hasSavedWork(saved)) void this.#resume(saved);
     else if (this.autostart && this.src) this.start();
@@ -111,7 +113,7 @@ export class StreamProvider extends StreamProviderAttributes {
   start(src?: string): void {
     if (src !== undefined) this.src = src;
     if (!this.src) return;
-    this.#lastWork = { kind: "start", src: this.src };
+    this.#work.last = { kind: "start", src: this.src };
     this.#savedPlace.remember({ src: this.src });
     // The connection begins first: the saved place follows its new run as the view clears.
     this.#connection.stream(this.src);
@@ -125,7 +127,7 @@ export class StreamProvider extends StreamProviderAttributes {
   attach(runId: string, cursor?: string): void {
     const resume = cursor !== undefined && parseCursor(cursor)?.runId === runId &&
       this.#connection.position.runId === runId;
-    this.#lastWork = { kind: "attach", runId };
+    this.#work.last = { kind: "attach", runId };
     this.#connection.stream(runUrl(this.#base, runId, { action: "stream" }), { runId, resume });
     if (!resume) this.#commit(workStarted(this.#state));
   }
@@ -165,7 +167,7 @@ export class StreamProvider extends StreamProviderAttributes {
 
   /** Starts the failed or cancelled work again (see `repeatWork`). */
   retry(): void {
-    repeatWork(this.#lastWork, {
+    repeatWork(this.#work.last, {
       src: this.src,
       start: (src) => this.start(src),
       resend: (message) => this.#chat(message, { resent: true }),
@@ -176,8 +178,7 @@ export class StreamProvider extends StreamProviderAttributes {
   /** Forgets everything: the connection, the view, the conversation and the saved place. */
   reset(): void {
     this.#connection.forget();
-    this.#lastWork = undefined;
-    this.#aboutRunId = undefined;
+    this.#work.forget();
     this.#savedPlace.remember({ src: undefined });
     this.#commit(initialStreamState());
   }
@@ -192,8 +193,8 @@ export class StreamProvider extends StreamProviderAttributes {
 
   /** Posts a chat message and streams the reply; a re-sent message is already in the view. */
   #chat(text: string, { resent }: { resent: boolean }): void {
-    this.#lastWork = { kind: "send", message: text };
-    this.#connection.chat(this.#base, chatBody(text, this.src, this.#aboutRunId));
+    this.#work.last = { kind: "send", message: text };
+    this.#connection.chat(this.#base, chatBody(text, this.src, this.#work.aboutRunId));
     this.#commit(workStarted(this.#state));
     if (!resent) {
       this.#commit(
@@ -227,7 +228,7 @@ export class StreamProvider extends StreamProviderAttributes {
       case "stream_done":
         return void this.#verify(event.metadata.finish_reason, event.metadata.digest);
       case "run_start":
-        if (event.metadata.kind === "workflow") this.#aboutRunId = event.runId;
+        if (event.metadata.kind === "workflow") this.#work.aboutRunId = event.runId;
         return;
       case "stage_start":
       case "content_chunk":
@@ -239,7 +240,7 @@ export class StreamProvider extends StreamProviderAttributes {
 
   /** A conversation lost in a restart (an in-memory store) is asked again in a new one. */
   #failed(error: ViewError): void {
-    const work = this.#lastWork;
+    const work = this.#work.last;
     if (work?.kind !== "send" || !lostConversation(error, this.#connection.position)) {
       return this.#endUnverified(connectionFailed(this.#state, error), "error");
     }

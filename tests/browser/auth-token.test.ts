@@ -123,6 +123,7 @@ describe("<stream-provider> signed in", () => {
       );
       assertEqual(shadow(chat).querySelector('[part~="stop-button"]'), null);
       assertEqual(shadow(chat).querySelector('[part~="composer"]'), null);
+      assertEqual(provider.view.access, "observer", "the view carries the caller's access");
       const refused = await call(`/runs/${runId}/cancel`, bo, {});
       assertEqual(refused.status, 403);
       // The owner's own view has Stop.
@@ -131,6 +132,7 @@ describe("<stream-provider> signed in", () => {
       mine.provider.token = ada;
       mine.provider.attach(runId);
       await until(() => mine.provider.view.status === "streaming");
+      await until(() => mine.provider.view.access === "owner");
       await settle(mine.chat);
       assert(shadow(mine.chat).querySelector('[part~="stop-button"]') !== null, "owner has Stop");
       await mine.provider.cancel();

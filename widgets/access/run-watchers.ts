@@ -17,8 +17,8 @@ export interface RunWatchersOptions {
   request(url: string): Promise<JsonOutcome>;
   /** The run's status URL. */
   runUrl(runId: string): string;
-  /** Access or viewers changed. */
-  changed(): void;
+  /** Access or viewers changed; `access` is what the server reported, if it did. */
+  changed(access: Access | undefined): void;
   everyMs?: number;
 }
 
@@ -27,6 +27,8 @@ export class RunWatchers implements ReactiveController {
   readonly #options: RunWatchersOptions;
   #runId?: string;
   #access: Access = "owner";
+  /** The access the server reported for the current run: none without identity. */
+  #reported?: Access;
   #viewers: readonly Viewer[] = [];
   #timer?: ReturnType<typeof setTimeout>;
   #connected = false;
@@ -57,8 +59,9 @@ export class RunWatchers implements ReactiveController {
     this.#runId = runId;
     clearTimeout(this.#timer);
     this.#access = "owner";
+    this.#reported = undefined;
     this.#viewers = [];
-    this.#options.changed();
+    this.#options.changed(undefined);
     if (runId !== undefined && this.#connected) void this.#refresh(runId, true);
   }
 
@@ -80,10 +83,10 @@ export class RunWatchers implements ReactiveController {
     ]);
     if (runId !== this.#runId || !this.#connected) return;
     const access = status?.type === "ok" ? RunAccess.safeParse(status.body) : undefined;
-    if (access?.success && access.data.access) this.#access = access.data.access;
+    if (access?.success && access.data.access) this.#access = this.#reported = access.data.access;
     const list = viewers.type === "ok" ? ViewersResponse.safeParse(viewers.body) : undefined;
     if (list?.success) this.#viewers = list.data.viewers;
-    this.#options.changed();
+    this.#options.changed(this.#reported);
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.#refresh(runId, false), this.#options.everyMs ?? 5000);
   }

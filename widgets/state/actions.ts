@@ -2,6 +2,7 @@
  * What happens to the view besides the run's events: a message sent, the connection's status, a
  * failure outside the stream, a saved conversation, a recovery, a cancel, the digest check. Pure.
  */
+import type { Access } from "../../protocol/access.ts";
 import type { FinishReason } from "../../protocol/events.ts";
 import { finishStatus } from "../../protocol/finish-status.ts";
 import { endRun, failRun } from "./run-end.ts";
@@ -118,4 +119,11 @@ export function workStarted(state: StreamState): StreamState {
 /** The connection now carries the work over `transport`. */
 export function transportChanged(state: StreamState, transport: TransportName): StreamState {
   return state.transport === transport ? state : { ...state, transport };
+}
+
+/** The server reported the caller's access to the run (identity on), or nothing (`undefined`). */
+export function accessReported(state: StreamState, access: Access | undefined): StreamState {
+  if (state.access === access) return state;
+  const { access: _, ...rest } = state;
+  return access === undefined ? rest : { ...rest, access };
 }

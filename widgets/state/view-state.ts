@@ -2,6 +2,7 @@
  * The view state `<stream-provider>` shares through context. Plain, immutable data: the reducer
  * returns a new object on every change, and panels only read it.
  */
+import type { Access } from "../../protocol/access.ts";
 import type { ErrorCode, FinishReason, Panel, PlanEntry } from "../../protocol/events.ts";
 
 /** The connection/run status reported by `stream-status`. */
@@ -106,4 +107,9 @@ export interface ViewState {
   finishReason?: FinishReason;
   /** Set after `stream_done`: whether the rendered text hashes to the server's digest. */
   verified?: boolean;
+  /**
+   * The caller's access to the run, when the server reports one (identity on): observers and
+   * auditors watch but see no Stop, Retry or composer.
+   */
+  access?: Access;
 }
