@@ -1,10 +1,10 @@
 /// <reference path="./support/mocha-globals.d.ts" />
 /**
- * Half-open stall seen by the element (issue 7 §2): the page's `fetch` is wrapped so that the
+ * Half-open stall seen by the element: the page's `fetch` is wrapped so that the
  * first stream stops delivering bytes but never closes, as a dead NAT mapping does. The real
  * `<stream-provider>` (against the real server) declares the connection dead within `stall-ms`,
  * reconnects with its cursor, and ends with the server's exact text (digest verified).
- * Server restart (issue 7 §4) as the element sees it: the stream breaks, and the server, which
+ * Server restart as the element sees it: the stream breaks, and the server, which
  * lost the run, answers the resume with `stream_lost`; the partial text stays and Retry is offered.
  */
 import type { StreamProvider } from "../../widgets/stream-provider.ts";

@@ -1,6 +1,6 @@
 /// <reference path="./support/mocha-globals.d.ts" />
 /**
- * Hostile model output (issue 7 §7) in a page with a strict Content Security Policy and Trusted
+ * Hostile model output in a page with a strict Content Security Policy and Trusted
  * Types enforced, installed before the elements load: a corpus of payloads streamed chunk by chunk
  * (split inside tags and schemes) into `<reasoning-panel>` and `<chat-stream>`. No script runs, no
  * CSP or Trusted Types violation fires, no request leaves for another host, and the text is kept.

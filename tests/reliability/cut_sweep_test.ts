@@ -1,5 +1,5 @@
 /**
- * Cut sweep (issue 7 §1): a TCP proxy cuts a workflow stream at many byte offsets — at event
+ * Cut sweep: a TCP proxy cuts a workflow stream at many byte offsets — at event
  * boundaries and inside events — and the client resumes with its cursor each time. The final
  * transcript must equal the server's log, seq 1…n with no gap or duplicate, with no new LLM call.
  */

@@ -1,5 +1,5 @@
 /**
- * Flapping (issue 7 §3): the proxy cuts every connection every 500 ms, twenty times, while a run
+ * Flapping: the proxy cuts every connection every 500 ms, twenty times, while a run
  * streams. The run completes exactly for every client, reconnection delays follow the widgets'
  * backoff (exponential, full jitter, never under the server's `retry:`), and many clients do not
  * reconnect in lockstep.

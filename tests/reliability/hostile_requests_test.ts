@@ -1,5 +1,5 @@
 /**
- * Hostile input to the server (issue 7 §6): every request of the corpus gets the documented JSON
+ * Hostile input to the server: every request of the corpus gets the documented JSON
  * error with an allowed status, or a clean SSE stream (the run's own events, or `stream_lost`);
  * never a 500, a stack trace, an echo of the input, or a grant to a disallowed Origin.
  */

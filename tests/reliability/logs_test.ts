@@ -1,5 +1,5 @@
 /**
- * Logs (issue 7 §9): the server's log of a busy session — chats with reasoning, a workflow stage,
+ * Logs: the server's log of a busy session — chats with reasoning, a workflow stage,
  * every upstream fault, a cancel, bad requests — holds ids, sizes, timings and codes only: no
  * prompt, reasoning or answer text, no case text, and never the API key.
  */

@@ -1,5 +1,5 @@
 /**
- * Server restart (issue 7 §4): SIGKILL the server process mid-run and start it again on the same
+ * Server restart: SIGKILL the server process mid-run and start it again on the same
  * DATA_DIR. The client keeps what it had, reconnects, and gets either the rest of the log or an
  * in-band `stream_lost`; no run is silently restarted (the model gets no new request), and a run
  * that finished before the kill still replays exactly from the database.

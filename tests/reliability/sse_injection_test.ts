@@ -1,5 +1,5 @@
 /**
- * SSE injection (issue 7 §8): model text that looks like SSE framing (`event:`, `id:`, `retry:`
+ * SSE injection: model text that looks like SSE framing (`event:`, `id:`, `retry:`
  * lines, blank lines, lone CRs) stays text inside content chunks, end to end: from an
  * OpenAI-compatible upstream, through the run's chunker and encoder, to the client's decoder.
  */

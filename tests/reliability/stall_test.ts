@@ -1,5 +1,5 @@
 /**
- * Half-open stall (issue 7 §2): the proxy stops forwarding but keeps the socket open. The client
+ * Half-open stall: the proxy stops forwarding but keeps the socket open. The client
  * declares the connection dead within its stall timeout and resumes with the cursor, exactly.
  * Heartbeats keep an idle but healthy connection alive through the same timeout.
  */
