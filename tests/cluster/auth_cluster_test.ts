@@ -10,6 +10,7 @@ import { hsToken, TEST_SECRET } from "../support/tokens.ts";
 import { type Instance, startInstance } from "./instance.ts";
 import { findRedisServer, startRedis } from "./redis-process.ts";
 import { openEvents } from "./sse.ts";
+import { instanceEnv } from "./cluster-rig.ts";
 
 const binary = await findRedisServer();
 if (!binary) {
@@ -40,15 +41,7 @@ Deno.test({
 }, async (t) => {
   const redis = await startRedis(binary!);
   const fake = await startFakeOpenAi();
-  const env = {
-    REDIS_URL: redis.url,
-    RUN_LEASE_MS: "1500",
-    LLM_PROVIDER: "openai",
-    OPENAI_BASE_URL: fake.baseURL,
-    LLM_MODEL: "fake-model",
-    RATE_LIMIT_PER_MIN: "100000",
-    AUTH_JWT_SECRET: TEST_SECRET,
-  };
+  const env = { ...instanceEnv(redis.url, fake, 1500), AUTH_JWT_SECRET: TEST_SECRET };
   const [a, b]: Instance[] = await Promise.all([startInstance(env), startInstance(env)]);
   const ada = await token("dr-ada", { name: "Dr Ada" });
   const bo = await token("dr-bo", { name: "Dr Bo" });

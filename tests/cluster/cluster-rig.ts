@@ -3,6 +3,24 @@ import type { SequencedEvent } from "../../protocol/events.ts";
 import type { FakeOpenAi } from "../support/fake-openai.ts";
 import type { EventReader } from "./sse.ts";
 
+/**
+ * The environment of a cluster instance on `redisUrl` whose model is the local OpenAI-compatible
+ * server `fake`: caps out of the way, since every request comes from one client.
+ */
+export function instanceEnv(redisUrl: string, fake: FakeOpenAi, leaseMs: number) {
+  return {
+    REDIS_URL: redisUrl,
+    RUN_LEASE_MS: String(leaseMs),
+    LLM_PROVIDER: "openai",
+    OPENAI_BASE_URL: fake.baseURL,
+    LLM_MODEL: "fake-model",
+    RATE_LIMIT_PER_MIN: "100000",
+    MAX_RUNS_PER_CLIENT: "100000",
+    MAX_VIEWERS_PER_CLIENT: "100000",
+    RUN_TTL_MS: "60000",
+  };
+}
+
 /** A JSON POST. */
 export const json = (body: unknown): RequestInit => ({
   method: "POST",

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { startFakeOpenAi } from "../support/fake-openai.ts";
 import { startAlternatingProxy } from "./alternating-proxy.ts";
-import { json, readUntil, seqs, slowReply } from "./cluster-rig.ts";
+import { instanceEnv, json, readUntil, seqs, slowReply } from "./cluster-rig.ts";
 import { type Instance, startInstance } from "./instance.ts";
 import { findRedisServer, startRedis } from "./redis-process.ts";
 import { openEvents } from "./sse.ts";
@@ -29,17 +29,7 @@ Deno.test({
 }, async (t) => {
   const redis = await startRedis(binary!);
   const fake = await startFakeOpenAi();
-  const env = {
-    REDIS_URL: redis.url,
-    RUN_LEASE_MS: String(LEASE_MS),
-    LLM_PROVIDER: "openai",
-    OPENAI_BASE_URL: fake.baseURL,
-    LLM_MODEL: "fake-model",
-    RATE_LIMIT_PER_MIN: "100000",
-    MAX_RUNS_PER_CLIENT: "100000",
-    MAX_VIEWERS_PER_CLIENT: "100000",
-    RUN_TTL_MS: "60000",
-  };
+  const env = instanceEnv(redis.url, fake, LEASE_MS);
   const instances: Instance[] = await Promise.all([startInstance(env), startInstance(env)]);
   const [a, b] = instances;
   const proxy = await startAlternatingProxy(instances.map((i) => i.origin));
