@@ -3,7 +3,7 @@
  * value stops the server with one line naming the variable.
  */
 import * as z from "zod/mini";
-import { authSettings } from "./auth/auth-config.ts";
+import { authSettings, isLoopback } from "./auth/auth-config.ts";
 import type { AuthSettings } from "./auth/token-verifier.ts";
 
 /** The validated configuration the app runs with. */
@@ -271,11 +271,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
-
-/** Whether a listen address is loopback only. */
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 /** The loopback names and the listen address itself, unless it is a wildcard. */
 function defaultHosts(host: string): string[] {

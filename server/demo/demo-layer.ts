@@ -7,6 +7,7 @@
 import type { Hono } from "hono";
 import type { AppContext } from "../context.ts";
 import { isScripted, withFaultForRun } from "../providers/scripted.ts";
+import { requestCursor } from "../sse/attach.ts";
 import { controlRoutes, type DemoArms } from "./controls.ts";
 import { cutAfter } from "./cut.ts";
 import { heldBack } from "./hold.ts";
@@ -22,7 +23,7 @@ export function installDemo(app: Hono, ctx: AppContext): void {
   };
   app.use("/api/*", async (c, next) => {
     await next();
-    const fresh = !c.req.header("last-event-id") && !c.req.query("lastEventId");
+    const fresh = requestCursor(c) === undefined;
     const sse = c.res.headers.get("content-type")?.startsWith("text/event-stream");
     if (arms.hold && sse && c.res.body) {
       arms.hold = undefined;

@@ -39,7 +39,7 @@ export function pacedStream(
       clock.clearTimeout(wait.timer);
       wait.wake();
     };
-    const [{ ts }] = JSON.parse(run.log.eventsJson(from, from + 1)) as { ts: number }[];
+    const ts = run.log.tsAt(from);
     const step = previous ? paceStep(ts - previous.ts, factor) : { waitMs: 0 };
     const dueMs = (previous?.dueMs ?? 0) + step.waitMs;
     startedAt ??= clock.now();

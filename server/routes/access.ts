@@ -31,6 +31,16 @@ export function runNotFound(): HttpError {
   return new HttpError(404, "not_found", "Run not found");
 }
 
+/** Whether `runId` is a well-formed run id. */
+export function validRunId(runId: string): boolean {
+  return RunId.safeParse(runId).success;
+}
+
+/** The run with this id, wherever it is; undefined for a malformed or unknown id. */
+export async function findRun(ctx: AppContext, runId: string) {
+  return validRunId(runId) ? await ctx.registry.find(runId) : undefined;
+}
+
 /** The run, when the caller may `ask` of it; else throws what an unknown id gets, or 403. */
 export async function requireRun(
   ctx: AppContext,
@@ -38,8 +48,8 @@ export async function requireRun(
   runId: string,
   ask: Ask,
 ): Promise<{ run: Run; decision: Decision & { outcome: "allowed" } }> {
-  const valid = RunId.safeParse(runId).success;
-  const run = valid ? await ctx.registry.find(runId) : undefined;
+  const valid = validRunId(runId);
+  const run = await findRun(ctx, runId);
   const decision = await authorizeRun(ctx, c, {
     info: run?.info,
     ...(valid ? { runId } : {}),

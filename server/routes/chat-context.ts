@@ -7,6 +7,7 @@ import { HttpError } from "../http/errors.ts";
 import type { ChatTurn, PromptMessage, StageText } from "../providers/provider.ts";
 import { stageTexts } from "../results/run-result.ts";
 import { chatMessages, type ChatSubject } from "../runs/chat-prompt.ts";
+import type { Run } from "../runs/run.ts";
 
 /** A chat's subject, resolved: the case it names, what its run records, and its prompt. */
 export interface ChatContext {
@@ -15,17 +16,18 @@ export interface ChatContext {
   prompt(history: ChatTurn[]): { messages: PromptMessage[]; about?: StageText[] };
 }
 
-/** Resolves a chat's subject; 404 for an unknown case or a run that is not a workflow run. */
-export async function chatContext(
+/**
+ * Resolves a chat's subject: `aboutRun`, already found and readable by the caller, or a catalog
+ * case; 404 for an unknown case or a run that is not a workflow run.
+ */
+export function chatContext(
   ctx: AppContext,
-  { caseId, aboutRunId }: { caseId?: string; aboutRunId?: string },
-): Promise<ChatContext> {
+  { caseId, aboutRun: run }: { caseId?: string; aboutRun?: Run },
+): ChatContext {
   const fallback = ctx.workflows.default;
-  if (aboutRunId !== undefined) {
-    const run = await ctx.registry.find(aboutRunId);
-    if (!run || run.info.kind !== "workflow") {
-      throw new HttpError(404, "not_found", "Run not found");
-    }
+  if (run !== undefined) {
+    if (run.info.kind !== "workflow") throw new HttpError(404, "not_found", "Run not found");
+    const aboutRunId = run.info.id;
     const workflow = run.info.workflow === undefined
       ? undefined
       : ctx.workflows.get(run.info.workflow);

@@ -3,7 +3,8 @@
  * answer, for paths where a proxy holds streamed responses back.
  */
 import type { Hono } from "hono";
-import { parseCursor, RunId } from "../../protocol/events.ts";
+import { parseCursor } from "../../protocol/events.ts";
+import { findRun } from "./access.ts";
 import { EventsQuery } from "../../protocol/poll.ts";
 import { streamReader } from "../auth/stream-access.ts";
 import type { AppContext } from "../context.ts";
@@ -15,15 +16,13 @@ import { requireStreaming } from "./shared.ts";
 
 /** Registers `GET /api/runs/:runId/events`. */
 export function runEventsRoutes(app: Hono, ctx: AppContext): void {
-  const valid = (runId: string) => RunId.safeParse(runId).success;
-  const find = async (runId: string) => valid(runId) ? await ctx.registry.find(runId) : undefined;
   // What an SSE resume answers in-band as `stream_lost`, as a JSON error.
   const lost = () => new HttpError(404, "stream_lost", errorMessage("stream_lost"));
 
   app.get("/api/runs/:runId/events", async (c) => {
     requireStreaming(ctx);
     const { after, wait = 0 } = validate(EventsQuery, c.req.query(), "Query");
-    const run = await find(c.req.param("runId"));
+    const run = await findRun(ctx, c.req.param("runId"));
     // A run the caller may not read is lost, exactly as an unknown one.
     if (!(await streamReader(ctx, c).readable(run, after !== undefined)) || !run) throw lost();
     // A cursor of another run, or past what the run has logged (a run lost in a restart), is lost.

@@ -1,7 +1,6 @@
 /** Run endpoints: status probe, attach/resume/replay, cancel. */
 import type { Hono } from "hono";
 import * as z from "zod/mini";
-import { RunId } from "../../protocol/events.ts";
 import type { AppContext } from "../context.ts";
 import { authorizeRun } from "../auth/guard.ts";
 import { readJson, validate } from "../http/body.ts";
@@ -11,7 +10,7 @@ import { attachResponse, lostResponse, requestCursor, resumeResponse } from "../
 import { errorMessage } from "../runs/error-messages.ts";
 import { UNKNOWN_RUN_ID } from "../sse/sse-response.ts";
 import type { RunCheckpoint } from "../storage/store.ts";
-import { forbidden, requireRun } from "./access.ts";
+import { findRun, forbidden, requireRun, validRunId } from "./access.ts";
 import { requireStreaming, runResult } from "./shared.ts";
 
 const READ = { action: "read", intent: "read" } as const;
@@ -20,13 +19,10 @@ const NoFields = z.strictObject({});
 
 /** Registers the run routes. */
 export function runRoutes(app: Hono, ctx: AppContext): void {
-  const valid = (runId: string) => RunId.safeParse(runId).success;
-  const find = async (runId: string) => valid(runId) ? await ctx.registry.find(runId) : undefined;
-
   app.get("/api/runs/:runId", async (c) => {
     const runId = c.req.param("runId");
     // A run lost to a crash: its partial text as last checkpointed, for those who may read it.
-    const lost = valid(runId) ? ctx.registry.lost(runId) : undefined;
+    const lost = validRunId(runId) ? ctx.registry.lost(runId) : undefined;
     if (
       lost &&
       (await authorizeRun(ctx, c, { info: lost.info, runId, ask: READ })).outcome === "allowed"
@@ -46,7 +42,7 @@ export function runRoutes(app: Hono, ctx: AppContext): void {
     const paced = pace === undefined ? {} : { pace };
     const runId = c.req.param("runId");
     const cursor = requestCursor(c);
-    const named = valid(runId) ? runId : UNKNOWN_RUN_ID;
+    const named = validRunId(runId) ? runId : UNKNOWN_RUN_ID;
     const reader = streamReader(ctx, c);
     if (cursor !== undefined) {
       return await resumeResponse(ctx, cursor, {
@@ -56,7 +52,7 @@ export function runRoutes(app: Hono, ctx: AppContext): void {
         ...paced,
       });
     }
-    const run = await find(runId);
+    const run = await findRun(ctx, runId);
     if (!(await reader.readable(run)) || !run) return lostResponse(ctx, named);
     return attachResponse(ctx, run, { watch: reader.watch, ...paced });
   });
@@ -64,10 +60,10 @@ export function runRoutes(app: Hono, ctx: AppContext): void {
   app.post("/api/runs/:runId/cancel", async (c) => {
     await readJson(c.req.raw, NoFields, { maxBytes: ctx.config.maxBodyBytes, optional: true });
     const runId = c.req.param("runId");
-    const run = await find(runId);
+    const run = await findRun(ctx, runId);
     const decision = await authorizeRun(ctx, c, {
       info: run?.info,
-      ...(valid(runId) ? { runId } : {}),
+      ...(validRunId(runId) ? { runId } : {}),
       ask: { action: "cancel", intent: "act" },
     });
     if (decision.outcome === "forbidden") throw forbidden();

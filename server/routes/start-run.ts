@@ -74,8 +74,10 @@ export async function startChat(
       ask: { action: "message", intent: "act" },
     });
   }
-  if (aboutRunId !== undefined) await requireRun(ctx, c, aboutRunId, READ);
-  const about = await chatContext(ctx, { caseId: existing?.caseId ?? askedCaseId, aboutRunId });
+  const aboutRun = aboutRunId === undefined
+    ? undefined
+    : (await requireRun(ctx, c, aboutRunId, READ)).run;
+  const about = chatContext(ctx, { caseId: existing?.caseId ?? askedCaseId, aboutRun });
   const { caseId } = about;
   const { history, retryOf, earlier } = chatTurns(existing?.messages ?? [], message, {
     maxChars: ctx.config.historyMaxChars,

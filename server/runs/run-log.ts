@@ -33,6 +33,8 @@ export class RunLog {
   readonly #offsets: number[] = [];
   /** The type of each event. */
   #types: SequencedEvent["type"][] = [];
+  /** The server time of each event (a timed replay spaces events by it). */
+  #times: number[] = [];
   #last: SequencedEvent | undefined;
   #chunkCount = 0;
   #lastSeq = 0;
@@ -46,6 +48,11 @@ export class RunLog {
   /** The last event logged. */
   get last(): SequencedEvent | undefined {
     return this.#last;
+  }
+
+  /** The server time (`ts`) of event `index`. */
+  tsAt(index: number): number {
+    return this.#times[index];
   }
 
   /** The type of event `index`. */
@@ -89,6 +96,7 @@ export class RunLog {
   append(event: SequencedEvent): void {
     this.#write(encodeEvent(event));
     this.#types.push(event.type);
+    this.#times.push(event.ts);
     this.#last = event;
     if (event.seq > 0) this.#lastSeq = event.seq;
     if (event.type === "content_chunk") {

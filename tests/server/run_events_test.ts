@@ -83,9 +83,8 @@ Deno.test("events waits for the next event and answers as soon as it is logged",
       answered = true;
       return a;
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(answered, false);
-    assert.equal(run.viewerCount, 1, "a waiting poll is a viewer");
+    await waitFor(() => run.viewerCount === 1);
+    assert.equal(answered, false, "a waiting poll is a viewer, and waits");
     gate.push("Hello ");
     const answer = await pending;
     assert.equal(answer.body.done, false);
@@ -106,9 +105,10 @@ Deno.test("events answers with no events once the wait is over", async () => {
     const run = h.app.context.registry.get(runId)!;
     await waitFor(() => run.log.length >= 2);
     const pending = poll(h, runId, `?after=${runId}.${run.log.lastSeq}&wait=3000`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Its deadline is set from the clock once it waits, which it does as a viewer.
+    await waitFor(() => run.viewerCount === 1);
     clock.advance(2999);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await Promise.resolve();
     assert.equal(run.viewerCount, 1);
     clock.advance(1);
     assert.deepEqual((await pending).body, { events: [], done: false });
