@@ -2,11 +2,10 @@
  * Grants and the audit trail in SQLite (`node:sqlite`), in the database that holds the runs.
  * The audit table is append-only: triggers refuse every UPDATE and DELETE.
  */
-import { DatabaseSync } from "node:sqlite";
+import { openDatabase } from "../storage/sqlite-database.ts";
 import type { AuditEntry, AuditTrail, GrantStore } from "./auth-storage.ts";
 
 const SCHEMA = `
-  PRAGMA journal_mode = WAL;
   CREATE TABLE IF NOT EXISTS access_grants (
     kind TEXT NOT NULL, id TEXT NOT NULL, sub TEXT NOT NULL, role TEXT NOT NULL,
     since REAL NOT NULL, PRIMARY KEY (kind, id, sub));
@@ -28,7 +27,7 @@ export function openSqliteAuth(path: string): {
   audit: AuditTrail;
   close(): void;
 } {
-  const db = new DatabaseSync(path);
+  const db = openDatabase(path);
   db.exec(SCHEMA);
   // An owner is recorded once: a second owner for the same id is ignored, never replaces it.
   const insertGrant = db.prepare(

@@ -3,7 +3,7 @@
  * written before any attempt to send it and stays until it is delivered, so none is lost across a
  * restart. Ids are stable (one message per run), so adding one twice keeps the first.
  */
-import { DatabaseSync } from "node:sqlite";
+import { openDatabase } from "./sqlite-database.ts";
 
 /** A message waiting to be delivered. */
 export interface OutboxMessage {
@@ -33,8 +33,6 @@ export interface Outbox {
 }
 
 const SCHEMA = `
-  PRAGMA journal_mode = WAL;
-  PRAGMA busy_timeout = 5000;
   CREATE TABLE IF NOT EXISTS webhook_outbox (
     id TEXT PRIMARY KEY, payload TEXT NOT NULL, state TEXT NOT NULL,
     attempts INTEGER NOT NULL, next_at REAL, created_at REAL NOT NULL, delivered_at REAL);
@@ -43,7 +41,7 @@ const SCHEMA = `
 
 /** Opens (creating when needed) the outbox in the database at `path`: a file, or `:memory:`. */
 export function openSqliteOutbox(path: string): Outbox {
-  const db = new DatabaseSync(path);
+  const db = openDatabase(path);
   db.exec(SCHEMA);
   const insert = db.prepare(
     `INSERT OR IGNORE INTO webhook_outbox (id, payload, state, attempts, next_at, created_at)

@@ -8,12 +8,12 @@
  * database file is created owner-only (0600); SQLite gives its WAL and shared-memory files the
  * same mode.
  */
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
+import { openDatabase } from "./sqlite-database.ts";
 import type { RunInfo } from "../runs/run.ts";
 import type { RunCheckpoint, Store, StoredConversation, StoredMessage } from "./store.ts";
 
 const SCHEMA = `
-  PRAGMA journal_mode = WAL;
   CREATE TABLE IF NOT EXISTS conversations (
     id TEXT PRIMARY KEY, case_id TEXT, created_at REAL NOT NULL);
   CREATE TABLE IF NOT EXISTS messages (
@@ -39,8 +39,7 @@ const MIGRATIONS = [
 
 /** Opens (creating when needed) the database at `path`: a file, or `:memory:`. */
 export function openSqliteStore(path: string): Store {
-  if (path !== ":memory:") restrictFile(path);
-  const db = new DatabaseSync(path);
+  const db = openDatabase(path);
   db.exec(SCHEMA);
   migrate(db);
   const transaction = <T>(work: () => T): T => {
@@ -238,21 +237,5 @@ function migrate(db: DatabaseSync): void {
     db.exec(MIGRATIONS[step]);
     db.exec(`PRAGMA user_version = ${step + 1}`);
     db.exec("COMMIT");
-  }
-}
-
-/** Creates the database file owner-only, and makes existing files (with WAL and SHM) so. */
-function restrictFile(path: string): void {
-  try {
-    Deno.openSync(path, { write: true, createNew: true, mode: 0o600 }).close();
-  } catch (error) {
-    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-  }
-  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
-    try {
-      Deno.chmodSync(file, 0o600);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
   }
 }

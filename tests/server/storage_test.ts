@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { openSqliteAuth } from "../../server/auth/sqlite-auth.ts";
+import { openSqliteOutbox } from "../../server/storage/sqlite-outbox.ts";
 import { openSqliteStore } from "../../server/storage/sqlite-store.ts";
 import { startRetention } from "../../server/storage/retention.ts";
 import type { StoredMessage } from "../../server/storage/store.ts";
@@ -102,6 +104,26 @@ Deno.test("storage: the database and its WAL are created owner-only", async () =
       assert.equal((await Deno.stat(file)).mode! & 0o777, 0o600, file);
     }
     store.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("storage: whichever part opens the database first creates it owner-only", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // With Redis, the webhook outbox and the auth tables open the file without the store.
+    for (
+      const [name, open] of [
+        ["outbox", (path: string) => openSqliteOutbox(path)],
+        ["auth", (path: string) => openSqliteAuth(path)],
+      ] as const
+    ) {
+      const path = `${dir}/${name}.db`;
+      const opened = open(path);
+      assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600, name);
+      opened.close();
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
