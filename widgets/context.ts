@@ -1,13 +1,11 @@
 /** The context `<stream-provider>` shares with its descendants: the view and the actions on it. */
 import { createContext } from "@lit/context";
-import type { Access, Viewer } from "../protocol/access.ts";
+import type { Viewer } from "../protocol/access.ts";
 import type { ViewState } from "./state/view-state.ts";
 
 /** A new object on every change, so consumers re-render on identity. */
 export interface StreamContextValue {
   view: ViewState;
-  /** The caller's access to the run: observers and auditors see no Stop, Retry or composer. */
-  access: Access;
   /** Who is watching the run now (with auth on). */
   viewers: readonly Viewer[];
   /** Chat: posts the message, then attaches to the reply's run; failures show in the view. */

@@ -98,7 +98,7 @@ export abstract class StreamPanel extends LitElement implements RegisteredPanel 
 
   /** Whether the caller owns the run: observers and auditors get no Stop, Retry or composer. */
   protected get owns(): boolean {
-    return (this.context?.access ?? "owner") === "owner";
+    return (this.context?.view.access ?? "owner") === "owner";
   }
 
   /** Who is watching the run, when anyone but the caller is (with auth on). */

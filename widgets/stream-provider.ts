@@ -64,8 +64,9 @@ export class StreamProvider extends StreamProviderAttributes {
     request: (url) => this.#connection.request(url),
     runUrl: (runId) => runUrl(this.#base, runId),
     changed: (access) => {
+      const before = this.#state;
       this.#commit(accessReported(this.#state, access));
-      this.#context?.setValue(this.#contextValue());
+      if (this.#state === before) this.#context?.setValue(this.#contextValue());
     },
   });
   readonly #context = new ContextProvider(this, {

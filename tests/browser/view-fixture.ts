@@ -32,7 +32,6 @@ export async function mount<E extends HTMLElement & { updateComplete: Promise<bo
   const actions: string[] = [];
   const value = (next: ViewState): StreamContextValue => ({
     view: next,
-    access: "owner",
     viewers: [],
     send: (message) => {
       actions.push(`send:${message}`);

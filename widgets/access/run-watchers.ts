@@ -26,7 +26,6 @@ export interface RunWatchersOptions {
 export class RunWatchers implements ReactiveController {
   readonly #options: RunWatchersOptions;
   #runId?: string;
-  #access: Access = "owner";
   /** The access the server reported for the current run: none without identity. */
   #reported?: Access;
   #viewers: readonly Viewer[] = [];
@@ -38,19 +37,14 @@ export class RunWatchers implements ReactiveController {
     host.addController(this);
   }
 
-  /** The caller's access to the current run: `owner` until the server says otherwise. */
-  get access(): Access {
-    return this.#access;
-  }
-
   /** Who is attached to the current run now. */
   get viewers(): readonly Viewer[] {
     return this.#viewers;
   }
 
-  /** The caller's access and the viewers, for the provider's context. */
-  snapshot(): { access: Access; viewers: readonly Viewer[] } {
-    return { access: this.#access, viewers: this.#viewers };
+  /** The viewers, for the provider's context (the caller's access goes into the view). */
+  snapshot(): { viewers: readonly Viewer[] } {
+    return { viewers: this.#viewers };
   }
 
   /** Follows `runId` (undefined: none). */
@@ -58,7 +52,6 @@ export class RunWatchers implements ReactiveController {
     if (runId === this.#runId) return;
     this.#runId = runId;
     clearTimeout(this.#timer);
-    this.#access = "owner";
     this.#reported = undefined;
     this.#viewers = [];
     this.#options.changed(undefined);
@@ -83,11 +76,13 @@ export class RunWatchers implements ReactiveController {
     ]);
     if (runId !== this.#runId || !this.#connected) return;
     const access = status?.type === "ok" ? RunAccess.safeParse(status.body) : undefined;
-    if (access?.success && access.data.access) this.#access = this.#reported = access.data.access;
+    if (access?.success && access.data.access) this.#reported = access.data.access;
     const list = viewers.type === "ok" ? ViewersResponse.safeParse(viewers.body) : undefined;
     if (list?.success) this.#viewers = list.data.viewers;
     this.#options.changed(this.#reported);
     clearTimeout(this.#timer);
+    // Without identity nobody is listed and everybody owns everything: nothing to watch for.
+    if (this.#reported === undefined) return;
     this.#timer = setTimeout(() => void this.#refresh(runId, false), this.#options.everyMs ?? 5000);
   }
 }

@@ -278,8 +278,7 @@ export class RunReplay extends LitElement {
 /** The context of a replay: read-only, whatever the caller's access, so no Stop, Retry or composer. */
 function contextOf(view: ViewState): StreamContextValue {
   return {
-    view,
-    access: "observer",
+    view: { ...view, access: "observer" },
     viewers: [],
     send: () => {},
     cancel: () => Promise.resolve(),
