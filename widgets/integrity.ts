@@ -1,5 +1,6 @@
 /** Checks that the rendered text is the text the server produced: SHA-256 per panel (WebCrypto). */
 import type { Panel } from "../protocol/events.ts";
+import { sha256Hex } from "../protocol/sha256.ts";
 import { panelText } from "./state/view-queries.ts";
 import type { ViewState } from "./state/view-state.ts";
 
@@ -11,12 +12,6 @@ const UNKNOWN = "0".repeat(64);
 
 /** What stands for the digest of an answer that carried none: nothing verifies against it. */
 export const NO_DIGEST: PanelDigest = { reasoning: UNKNOWN, chat: UNKNOWN };
-
-/** Lowercase hex SHA-256 of the UTF-8 bytes of `text`. */
-export async function sha256Hex(text: string): Promise<string> {
-  const hash = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(hash), (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * The digest of each panel's text. Where WebCrypto is missing (a page served over plain HTTP is

@@ -44,14 +44,29 @@ export async function readJson<T>(
 export function validate<T>(schema: z.ZodMiniType<T>, value: unknown, what = "Request body"): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues: ApiIssue[] = result.error.issues.flatMap((issue) => {
-    const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+  const issues = issuesOf(result.error.issues);
+  throw new HttpError(400, "invalid_request", `${what} is not valid`, { issues });
+}
+
+/** A zod issue, as far as a reported issue needs it. */
+interface ZodIssueLike {
+  code: string;
+  path: PropertyKey[];
+  keys?: string[];
+}
+
+/**
+ * Issues as the JSON error reports them: `{path, code}`, never the value, an unknown field at its
+ * own path (one per field), each path under `prefix`.
+ */
+export function issuesOf(issues: readonly ZodIssueLike[], prefix: string[] = []): ApiIssue[] {
+  return issues.flatMap((issue) => {
+    const keys = issue.code === "unrecognized_keys" && issue.keys ? issue.keys : [undefined];
     return keys.map((key) => ({
-      path: [...issue.path, ...(key === undefined ? [] : [key])].map(String).join("."),
+      path: [...prefix, ...issue.path, ...(key === undefined ? [] : [key])].map(String).join("."),
       code: issue.code,
     }));
   });
-  throw new HttpError(400, "invalid_request", `${what} is not valid`, { issues });
 }
 
 /** Whether a Content-Type header is JSON in UTF-8. */

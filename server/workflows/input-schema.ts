@@ -5,6 +5,7 @@
  */
 import * as z from "zod";
 import type { ApiIssue } from "../../protocol/api-error.ts";
+import { issuesOf } from "../http/body.ts";
 
 /** The value types a property may have. */
 export type ValueType = "string" | "number" | "integer" | "boolean" | "array" | "object";
@@ -80,14 +81,7 @@ export function inputValidator(schema: InputSchema): (value: unknown) => InputCh
   return (value) => {
     const result = validator.safeParse(value);
     if (result.success) return { ok: true, input: result.data as Record<string, unknown> };
-    const issues = result.error.issues.flatMap((issue) => {
-      const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
-      return keys.map((key) => ({
-        path: ["input", ...issue.path, ...(key === undefined ? [] : [key])].map(String).join("."),
-        code: issue.code,
-      }));
-    });
-    return { ok: false, issues };
+    return { ok: false, issues: issuesOf(result.error.issues, ["input"]) };
   };
 }
 

@@ -7,7 +7,7 @@ import "../../widgets/index.ts";
 import type { ChatStream } from "../../widgets/chat-stream.ts";
 import type { StreamProvider } from "../../widgets/stream-provider.ts";
 import type { StreamDoneEvent, StreamErrorEvent } from "../../widgets/events.ts";
-import { sha256Hex } from "../../widgets/integrity.ts";
+import { sha256Hex } from "../../protocol/sha256.ts";
 import { encodeEvent } from "../../protocol/sse-encode.ts";
 import type { StreamEvent } from "../../protocol/events.ts";
 import { stubFetch } from "./support/fetch-stub.ts";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import type { StreamEvent } from "../../protocol/events.ts";
 import { batchEvents, BatchResult } from "../../widgets/connection/batch-result.ts";
-import { sha256Hex, verifyDigest } from "../../widgets/integrity.ts";
+import { sha256Hex } from "../../protocol/sha256.ts";
+import { verifyDigest } from "../../widgets/integrity.ts";
 import { reduce } from "../../widgets/state/reducer.ts";
 import { initialStreamState, viewOf } from "../../widgets/state/stream-state.ts";
 import { panelText } from "../../widgets/state/view-queries.ts";

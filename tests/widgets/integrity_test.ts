@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { panelDigest, sha256Hex, verifyDigest } from "../../widgets/integrity.ts";
+import { sha256Hex } from "../../protocol/sha256.ts";
+import { panelDigest, verifyDigest } from "../../widgets/integrity.ts";
 import { reduce } from "../../widgets/state/reducer.ts";
 import { initialStreamState } from "../../widgets/state/stream-state.ts";
 import { runEvents, WORKFLOW_PLAN } from "./fixtures.ts";
